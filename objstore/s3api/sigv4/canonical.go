@@ -114,9 +114,9 @@ func canonicalQuery(params []queryParam) string {
 
 // headerValue is the canonical value of a signed header: its values
 // trimmed, inner runs of spaces collapsed, joined by commas.
-func headerValue(r *http.Request, name string) string {
+func headerValue(r *http.Request, host, name string) string {
 	if name == "host" {
-		return trimValue(r.Host)
+		return trimValue(host)
 	}
 	vals := r.Header.Values(name)
 	switch {
@@ -148,9 +148,9 @@ func trimValue(v string) string {
 	return b.String()
 }
 
-// canonicalRequest builds S3's canonical request of r. signed holds the
-// signed header names, lower case and sorted.
-func canonicalRequest(r *http.Request, params []queryParam, signed []string, payload string) string {
+// canonicalRequest builds S3's canonical request of r, with host as its
+// host header. signed holds the signed header names, lower case and sorted.
+func canonicalRequest(r *http.Request, host string, params []queryParam, signed []string, payload string) string {
 	var b strings.Builder
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
@@ -161,7 +161,7 @@ func canonicalRequest(r *http.Request, params []queryParam, signed []string, pay
 	for _, name := range signed {
 		b.WriteString(name)
 		b.WriteByte(':')
-		b.WriteString(headerValue(r, name))
+		b.WriteString(headerValue(r, host, name))
 		b.WriteByte('\n')
 	}
 	b.WriteByte('\n')
@@ -169,6 +169,18 @@ func canonicalRequest(r *http.Request, params []queryParam, signed []string, pay
 	b.WriteByte('\n')
 	b.WriteString(payload)
 	return b.String()
+}
+
+// hostVariants are the host header values a client may have signed for
+// the host it sent: that host, and without a default port (SDKs sign
+// "h" while some clients send "h:443").
+func hostVariants(host string) []string {
+	for _, port := range []string{":80", ":443"} {
+		if h, ok := strings.CutSuffix(host, port); ok && h != "" {
+			return []string{host, h}
+		}
+	}
+	return []string{host}
 }
 
 // scope is the credential scope of a date and region.

@@ -110,12 +110,13 @@ func (v *Verifier) verify(r *http.Request) (*Auth, error) {
 		a.SessionToken = r.Header.Get("X-Amz-Security-Token")
 	}
 	a.SigningKey = signingKey(secret, a.Time, a.Region)
-	canonical := canonicalRequest(r, params, p.signedHeaders, a.Payload.canonical(a))
-	want := signHex(a.SigningKey, stringToSign(a.Time, a.scope(), canonical))
-	if !sameSignature(want, p.signature) {
-		return nil, ErrSignatureDoesNotMatch
+	for _, host := range hostVariants(r.Host) {
+		canonical := canonicalRequest(r, host, params, p.signedHeaders, a.Payload.canonical(a))
+		if sameSignature(signHex(a.SigningKey, stringToSign(a.Time, a.scope(), canonical)), p.signature) {
+			return a, nil
+		}
 	}
-	return a, nil
+	return nil, ErrSignatureDoesNotMatch
 }
 
 // parseRequestAuth finds and parses the one SigV4 authentication of r.
