@@ -1,0 +1,58 @@
+# cairn's build, test and demo entry points. `make help` lists them.
+
+GO       ?= go
+BIN      := bin/cairn
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+RUN_DATA := .run/data
+# Extra flags for `make bench`, e.g. BENCHFLAGS="-short".
+BENCHFLAGS ?=
+# Packages whose tests also run under the race detector: the concurrent
+# ones that stay fast with it.
+RACE_PKGS := ./objstore/transfer/ ./cmd/...
+
+.PHONY: help build run test bench lint deps clean
+
+help:
+	@echo "make build   build $(BIN) ($(VERSION))"
+	@echo "make run     build, then store a file in a demo bucket under $(RUN_DATA) and show it"
+	@echo "make test    install test packages, vet, and run every test"
+	@echo "make bench   run the benchmarks (BENCHFLAGS=...)"
+	@echo "make lint    check gofmt and go vet"
+	@echo "make deps    install the Debian packages the tests need"
+	@echo "make clean   remove build output, demo data and benchmark output"
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/cairn
+
+# run shows the store at work on a data directory kept under .run/, and
+# can run again and again.
+run: build
+	@set -e; \
+	cairn() { echo "+ cairn $$*"; ./$(BIN) --data $(RUN_DATA) "$$@"; }; \
+	if ./$(BIN) --data $(RUN_DATA) ls s3://demo >/dev/null 2>&1; then \
+		echo "bucket demo already exists in $(RUN_DATA)"; \
+	else \
+		cairn mb s3://demo; \
+	fi; \
+	cairn cp README.md s3://demo/README.md; \
+	cairn ls s3://demo; \
+	cairn stat s3://demo/README.md
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -timeout 20m ./...
+	$(GO) test -race -timeout 10m $(RACE_PKGS)
+
+bench: build
+	$(GO) run ./test/bench $(BENCHFLAGS)
+
+lint:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt -l lists files to format:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+deps:
+	bash test/deps.sh
+
+clean:
+	rm -rf bin .run .bench
