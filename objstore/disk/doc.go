@@ -1,0 +1,20 @@
+// Package disk is cairn's embedded object store: an objstore.Store that
+// keeps its metadata in a pebble key-value store and object data in files
+// on local disk.
+//
+// A data directory looks like this:
+//
+//	LOCK          held (flock) by the one process that has the store open
+//	meta/         pebble: buckets, versions, uploads, parts, small objects
+//	data/00..ff/  one file per object version or multipart part, named by
+//	              a random 128-bit id; the first two hex digits pick the folder
+//	tmp/          scratch space, emptied at every Open
+//
+// Every mutation is a single pebble batch committed with a synced WAL write.
+// Object data is written to a fresh, unreferenced file which is fsynced
+// (with its folder) before the batch that references it commits, so a crash
+// at any moment leaves either the old or the new version visible and never
+// a torn one. Files nothing references any more (left by a crash, or by
+// readers that held them open) are removed by a sweep that Open starts in
+// the background.
+package disk

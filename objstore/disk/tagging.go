@@ -1,0 +1,73 @@
+package disk
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+// GetObjectTagging returns the tag set of a version (the current one when
+// versionID is empty) and the version's ID.
+func (s *Store) GetObjectTagging(ctx context.Context, bucket, key, versionID string) (objstore.Tags, string, error) {
+	if err := objstore.ValidateKey(key); err != nil {
+		return nil, "", err
+	}
+	leave, err := s.enter()
+	if err != nil {
+		return nil, "", err
+	}
+	defer leave()
+	rec, err := resolve(s.db, bucket, key, versionID)
+	if err != nil {
+		return nil, "", err
+	}
+	tags := objstore.Tags{}
+	maps.Copy(tags, rec.Meta.Tags)
+	return tags, rec.versionID(), nil
+}
+
+// PutObjectTagging replaces the tag set of a version.
+func (s *Store) PutObjectTagging(ctx context.Context, bucket, key, versionID string, tags objstore.Tags) (string, error) {
+	if err := objstore.ValidateTags(tags); err != nil {
+		return "", err
+	}
+	return s.retag(bucket, key, versionID, tags)
+}
+
+// DeleteObjectTagging removes every tag of a version.
+func (s *Store) DeleteObjectTagging(ctx context.Context, bucket, key, versionID string) (string, error) {
+	return s.retag(bucket, key, versionID, nil)
+}
+
+// retag rewrites a version's record (and its L copy when it is the
+// current one) with a new tag set.
+func (s *Store) retag(bucket, key, versionID string, tags objstore.Tags) (string, error) {
+	if err := objstore.ValidateKey(key); err != nil {
+		return "", err
+	}
+	leave, err := s.enter()
+	if err != nil {
+		return "", err
+	}
+	defer leave()
+	unlock := s.locks.lockKey(bucket, key)
+	defer unlock()
+	rec, err := resolve(s.db, bucket, key, versionID)
+	if err != nil {
+		return "", err
+	}
+	rec.Meta.Tags = cloneMap(tags)
+	v := rec.encode()
+	b := s.db.NewBatch()
+	defer b.Close()
+	b.Set(versionKey(bucket, key, rec.Seq), v, nil)
+	if s.isLatest(bucket, key, rec) {
+		b.Set(liveKey(bucket, key), v, nil)
+	}
+	if err := s.commit(b); err != nil {
+		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)
+	}
+	return rec.versionID(), nil
+}

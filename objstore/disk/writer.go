@@ -1,0 +1,229 @@
+package disk
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+// bufSize is the size of the buffers bodies stream through.
+const bufSize = 1 << 20
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+
+// writeSpec says how to take in a body.
+type writeSpec struct {
+	size        int64 // exact length, or -1 when unknown
+	max         int64 // largest length accepted (ErrEntityTooLarge above)
+	inlineBelow int64 // bodies shorter than this stay in memory; 0: never
+	contentMD5  []byte
+	checksum    *objstore.Checksum // algorithm to compute, value to verify
+}
+
+// stored is a body taken in: in memory (inline) or in an in-flight file.
+type stored struct {
+	inline   []byte
+	isInline bool
+	id       fileID
+	size     int64
+	md5      []byte
+	checksum string // base64, when an algorithm was asked for
+}
+
+// hashes computes the MD5 and the optional additional checksum of a body.
+type hashes struct {
+	md5 hash.Hash
+	alt hash.Hash
+}
+
+func newHashes(c *objstore.Checksum) (*hashes, error) {
+	h := &hashes{md5: md5.New()}
+	if c != nil {
+		alt, err := c.Algorithm.NewHash()
+		if err != nil {
+			return nil, err
+		}
+		h.alt = alt
+	}
+	return h, nil
+}
+
+func (h *hashes) Write(p []byte) (int, error) {
+	h.md5.Write(p)
+	if h.alt != nil {
+		h.alt.Write(p)
+	}
+	return len(p), nil
+}
+
+// verify compares the digests with what the writer promised.
+func (h *hashes) verify(spec *writeSpec, st *stored) error {
+	st.md5 = h.md5.Sum(nil)
+	if spec.contentMD5 != nil && string(spec.contentMD5) != string(st.md5) {
+		return fmt.Errorf("content-md5 %s, body has %s: %w",
+			base64.StdEncoding.EncodeToString(spec.contentMD5), base64.StdEncoding.EncodeToString(st.md5), objstore.ErrBadDigest)
+	}
+	if h.alt == nil {
+		return nil
+	}
+	st.checksum = objstore.EncodeChecksum(h.alt.Sum(nil))
+	if v := spec.checksum.Value; v != "" && v != st.checksum {
+		return fmt.Errorf("%s checksum %s, body has %s: %w", spec.checksum.Algorithm, v, st.checksum, objstore.ErrBadDigest)
+	}
+	return nil
+}
+
+// writeBody takes in a body: small ones in memory, others streamed into a
+// new data file while hashing, then fsynced with their folder. On success
+// a file is left in flight for the caller to commit or discard; on
+// failure nothing is left behind.
+func (s *Store) writeBody(ctx context.Context, r io.Reader, spec writeSpec) (*stored, error) {
+	if spec.size > spec.max {
+		return nil, fmt.Errorf("body of %d bytes (at most %d): %w", spec.size, spec.max, objstore.ErrEntityTooLarge)
+	}
+	h, err := newHashes(spec.checksum)
+	if err != nil {
+		return nil, err
+	}
+	head, done, err := readHead(r, spec)
+	if err != nil {
+		return nil, err
+	}
+	if done {
+		h.Write(head)
+		st := &stored{inline: head, isInline: true, size: int64(len(head))}
+		return st, h.verify(&spec, st)
+	}
+	return s.writeFile(ctx, r, head, h, spec)
+}
+
+// readHead reads a body whole when it is short enough to stay inline
+// (done), or else its first bytes, which may be none.
+func readHead(r io.Reader, spec writeSpec) (head []byte, done bool, err error) {
+	switch {
+	case spec.inlineBelow <= 0 || spec.size >= spec.inlineBelow:
+		return nil, false, nil
+	case spec.size >= 0:
+		head = make([]byte, spec.size)
+		if _, err := io.ReadFull(r, head); err != nil {
+			return nil, false, bodyError(err, spec.size)
+		}
+		return head, true, checkEnd(r, spec.size)
+	}
+	head = make([]byte, spec.inlineBelow)
+	n, err := io.ReadFull(r, head)
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return head[:n], true, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read body: %w", err)
+	}
+	return head, false, nil
+}
+
+// bodyError explains a short or failed read of a body of known size.
+func bodyError(err error, size int64) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("body shorter than its %d bytes: %w", size, objstore.ErrIncompleteBody)
+	}
+	return fmt.Errorf("read body: %w", err)
+}
+
+// checkEnd makes sure a body of known size holds no more bytes: a longer
+// body fails rather than being cut short silently. (It also lets readers
+// that verify trailers at EOF, like aws-chunked decoders, do so.)
+func checkEnd(r io.Reader, size int64) error {
+	var one [1]byte
+	n, err := io.ReadFull(r, one[:])
+	switch {
+	case n > 0:
+		return fmt.Errorf("body longer than its %d bytes: %w", size, objstore.ErrIncompleteBody)
+	case errors.Is(err, io.EOF):
+		return nil
+	}
+	return fmt.Errorf("read body: %w", err)
+}
+
+// writeFile streams head and the rest of r into a new data file.
+func (s *Store) writeFile(ctx context.Context, r io.Reader, head []byte, h *hashes, spec writeSpec) (st *stored, err error) {
+	id, f, err := s.files.create()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			s.files.discard(id)
+		}
+	}()
+	h.Write(head)
+	if _, err := f.Write(head); err != nil {
+		return nil, fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	n, err := copyBody(ctx, f, r, h, int64(len(head)), spec)
+	if err != nil {
+		return nil, err
+	}
+	st = &stored{id: id, size: n}
+	if err := h.verify(&spec, st); err != nil {
+		return nil, err
+	}
+	if err := syncClose(f); err != nil {
+		return nil, err
+	}
+	return st, syncDir(s.layout.fanout(id[0]))
+}
+
+// copyBody copies the rest of a body (after done bytes) into f, hashing
+// it, through a pooled buffer. It returns the body's total length.
+func copyBody(ctx context.Context, f *os.File, r io.Reader, h *hashes, done int64, spec writeSpec) (int64, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	for spec.size < 0 || done < spec.size {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		want := int64(len(buf))
+		if spec.size >= 0 {
+			want = min(want, spec.size-done)
+		}
+		n, rerr := io.ReadFull(r, buf[:want])
+		if n > 0 {
+			if done += int64(n); done > spec.max {
+				return done, fmt.Errorf("body of more than %d bytes: %w", spec.max, objstore.ErrEntityTooLarge)
+			}
+			h.Write(buf[:n])
+			if _, err := f.Write(buf[:n]); err != nil {
+				return done, fmt.Errorf("write %s: %w", f.Name(), err)
+			}
+		}
+		switch {
+		case rerr == nil:
+		case spec.size < 0 && (errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF)):
+			return done, nil
+		default:
+			return done, bodyError(rerr, spec.size)
+		}
+	}
+	return done, checkEnd(r, spec.size)
+}
+
+func syncClose(f *os.File) error {
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", f.Name(), err)
+	}
+	return nil
+}
