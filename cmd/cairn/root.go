@@ -59,6 +59,8 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 		newCpCmd(a),
 		newRmCmd(a),
 		newStatCmd(a),
+		newServeCmd(a),
+		newPresignCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,114 @@
+package s3api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Credential is an access key and its secret.
+type Credential struct {
+	AccessKey string `json:"access_key"`
+	SecretKey string `json:"secret_key"`
+}
+
+// StaticCredentials maps access keys to secret keys.
+type StaticCredentials map[string]string
+
+// SecretKey returns the secret of accessKey.
+func (c StaticCredentials) SecretKey(accessKey string) (string, bool) {
+	s, ok := c[accessKey]
+	return s, ok
+}
+
+// rootCredentialFile is where a data directory keeps its generated root
+// credential.
+const rootCredentialFile = "root-credential.json"
+
+// LoadRootCredential returns the server's root credential: from env when
+// both CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY are set there, else the one
+// kept in dir, generated (mode 0600) on first use. created tells that it
+// was generated now, so the caller can print it once.
+func LoadRootCredential(dir string, getenv func(string) string) (c Credential, created bool, err error) {
+	ak, sk := getenv("CAIRN_ACCESS_KEY"), getenv("CAIRN_SECRET_KEY")
+	switch {
+	case ak != "" && sk != "":
+		return Credential{AccessKey: ak, SecretKey: sk}, false, nil
+	case ak != "" || sk != "":
+		return c, false, errors.New("set both CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY, or neither")
+	}
+	path := filepath.Join(dir, rootCredentialFile)
+	data, err := os.ReadFile(path)
+	if err == nil {
+		if err := json.Unmarshal(data, &c); err != nil || c.AccessKey == "" || c.SecretKey == "" {
+			return c, false, fmt.Errorf("read root credential %s: malformed file", path)
+		}
+		return c, false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return c, false, fmt.Errorf("read root credential: %w", err)
+	}
+	c = Credential{AccessKey: "CAIRN" + randomString(15, upperAlnum), SecretKey: randomString(40, secretAlphabet)}
+	if err := writeFileSync(path, c); err != nil {
+		return c, false, err
+	}
+	return c, true, nil
+}
+
+const (
+	upperAlnum     = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+)
+
+func randomString(n int, alphabet string) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// writeFileSync writes v as JSON to path with mode 0600, durably.
+func writeFileSync(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = f.Write(append(data, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// ownerID derives the canonical user ID that listings show from the root
+// access key, so it is stable across restarts.
+func ownerID(root Credential) string {
+	sum := sha256.Sum256([]byte("cairn-owner:" + root.AccessKey))
+	return hex.EncodeToString(sum[:])
+}
