@@ -89,3 +89,5 @@ func newRequest(t testing.TB, method, url string, body []byte) *http.Request {
 	}
 	return req
 }
+
+func nopBody(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }

@@ -40,14 +40,15 @@ func (c *ChunkedReader) readTrailer() error {
 }
 
 // readTrailerFields reads trailer lines up to the blank line that ends
-// them. It accepts a blank line before the first field and a body that
-// ends after the last field without the blank line.
+// them. It accepts a blank line before the first field, as the AWS
+// documentation's example has.
 func (c *ChunkedReader) readTrailerFields() (fields []trailerField, sig string, err error) {
 	for i := 0; ; i++ {
 		line, err := c.readLine()
 		switch {
-		case err == io.EOF && len(fields)+len(sig) > 0:
-			return fields, sig, nil
+		case err == io.EOF && i == 1 && len(fields)+len(sig) == 0:
+			// "0\r\n\r\n" where a trailer was declared: it is missing.
+			return nil, "", nil
 		case err != nil:
 			return nil, "", c.readError("trailer", err)
 		case line == "" && i == 0 && c.alg != "":
