@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is what the flags ask for.
+type config struct {
+	dir             string
+	suites          []string
+	duration        time.Duration
+	rounds          int
+	cases           *regexp.Regexp
+	sizes           []int64
+	workers         []int
+	keys            int
+	populateWorkers int
+}
+
+// listKeysPerDir is how many keys each "directory" of the LIST bucket holds.
+const listKeysPerDir = 500
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.StringVar(&cfg.dir, "dir", "", "working directory (default .bench at the repository root)")
+	suites := fs.String("suite", "engine", `comma-separated suites, or "all"`)
+	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time of each side of each case")
+	fs.IntVar(&cfg.rounds, "rounds", 3, "alternating slices per side")
+	cases := fs.String("cases", "", "regexp: run only the cases whose name matches")
+	sizes := fs.String("sizes", "4KiB,16MiB", "object sizes of PUT and GET")
+	workers := fs.String("workers", "1,16", "concurrent workers of PUT and GET")
+	fs.IntVar(&cfg.keys, "keys", 1_000_000, "keys in the LIST bucket (a multiple of 500)")
+	fs.IntVar(&cfg.populateWorkers, "populate-workers", 64, "concurrent writers filling the LIST bucket")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var err error
+	cfg.suites = strings.Split(*suites, ",")
+	if cfg.cases, err = regexp.Compile(*cases); err != nil {
+		return cfg, fmt.Errorf("-cases: %w", err)
+	}
+	if cfg.sizes, err = parseList(*sizes, parseSize); err != nil {
+		return cfg, fmt.Errorf("-sizes: %w", err)
+	}
+	if cfg.workers, err = parseList(*workers, strconv.Atoi); err != nil {
+		return cfg, fmt.Errorf("-workers: %w", err)
+	}
+	if cfg.dir == "" {
+		cfg.dir = filepath.Join(repoRoot(), ".bench")
+	}
+	return cfg, cfg.check()
+}
+
+func (cfg config) check() error {
+	switch {
+	case cfg.duration <= 0 || cfg.rounds < 1:
+		return errors.New("-duration and -rounds must be positive")
+	case cfg.keys < 2*listKeysPerDir || cfg.keys%listKeysPerDir != 0:
+		return fmt.Errorf("-keys %d: want a multiple of %d, at least %d", cfg.keys, listKeysPerDir, 2*listKeysPerDir)
+	case cfg.populateWorkers < 1:
+		return errors.New("-populate-workers must be positive")
+	}
+	for _, w := range cfg.workers {
+		if w < 1 {
+			return fmt.Errorf("-workers: %d is not a positive count", w)
+		}
+	}
+	for _, s := range cfg.sizes {
+		if s < 1 {
+			return fmt.Errorf("-sizes: %d is not a positive size", s)
+		}
+	}
+	return nil
+}
+
+func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
+	var out []T
+	for _, f := range strings.Split(s, ",") {
+		v, err := parse(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// parseSize reads "4096", "4KiB", "16MiB" or "1GiB".
+func parseSize(s string) (int64, error) {
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = n, u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("size %q: %w", s, err)
+	}
+	return n * mult, nil
+}
+
+// repoRoot finds the module root above the working directory, or returns
+// the working directory.
+func repoRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return wd
+		}
+	}
+}
+
+// prepareDir creates the working directory with a .gitignore that keeps
+// everything in it out of git.
+func prepareDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create bench dir: %w", err)
+	}
+	ignore := filepath.Join(dir, ".gitignore")
+	if _, err := os.Stat(ignore); err == nil {
+		return nil
+	}
+	if err := os.WriteFile(ignore, []byte("# benchmark data, never committed\n*\n"), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", ignore, err)
+	}
+	return nil
+}
+
+// printHeader prints the exact command and where it ran.
+func printHeader(w io.Writer, cfg config, args []string) {
+	fmt.Fprintf(w, "command:  %s\n", commandLine(args))
+	fmt.Fprintf(w, "machine:  %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(w, "dir:      %s\n", cfg.dir)
+	fmt.Fprintf(w, "timing:   %v per side per case in %d alternating slices\n", cfg.duration, cfg.rounds)
+	fmt.Fprintf(w, "started:  %s\n", time.Now().Format(time.RFC3339))
+}
+
+// commandLine renders the invocation so that it can be pasted back.
+func commandLine(args []string) string {
+	parts := []string{"go", "run", "./test/bench"}
+	for _, a := range args {
+		if strings.ContainsAny(a, " \t'\"|*?$\\&;<>()") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}
