@@ -3,6 +3,7 @@ package test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -125,7 +126,8 @@ func verifyCrashRound(h *crashHistory, events []crashEvent, full bool, stats *cr
 	if err != nil {
 		return err
 	}
-	st, err := disk.Open(dir, disk.Options{InlineThreshold: crashInlineThreshold})
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := disk.Open(dir, disk.Options{InlineThreshold: crashInlineThreshold, Logger: log})
 	if err != nil {
 		return fmt.Errorf("reopen store after kill: %w", err)
 	}

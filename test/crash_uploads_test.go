@@ -52,6 +52,7 @@ func (v *crashVerifier) checkUpload(ctx context.Context, u objstore.UploadInfo) 
 	if err := checkPartList(u, rec, parts); err != nil {
 		return err
 	}
+	v.notePartLanded(u.UploadID, rec, parts)
 	if len(parts) == 0 {
 		if err := v.st.AbortMultipartUpload(ctx, crashBucket, u.Key, u.UploadID); err != nil {
 			return fmt.Errorf("abort empty upload %s of %q: %w", u.UploadID, u.Key, err)
@@ -60,6 +61,21 @@ func (v *crashVerifier) checkUpload(ctx context.Context, u objstore.UploadInfo) 
 		return nil
 	}
 	return v.readParts(ctx, u, rec, parts)
+}
+
+// notePartLanded records that the part upload in flight at the kill
+// committed, when the upload lists it although its upload never returned.
+func (v *crashVerifier) notePartLanded(id string, rec *crashUpload, parts []objstore.PartInfo) {
+	op := v.op
+	if op == nil || v.landed || op.ev.verb != verbPart || op.ev.uploadID != id {
+		return
+	}
+	for _, p := range parts {
+		if _, acked := rec.acked[p.PartNumber]; p.PartNumber == op.ev.part && !acked {
+			v.landed = true
+			v.stats.landed++
+		}
+	}
 }
 
 // uploadRecord finds the history of a listed upload; an upload that the
