@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -21,11 +22,26 @@ const (
 func openCeilingDB(dir string) (*pebble.DB, error) {
 	cache := pebble.NewCache(ceilingCacheSize)
 	defer cache.Unref()
-	db, err := pebble.Open(dir, &pebble.Options{Cache: cache})
+	db, err := pebble.Open(dir, &pebble.Options{Cache: cache, Logger: quietLogger{}})
 	if err != nil {
 		return nil, fmt.Errorf("open pebble %s: %w", dir, err)
 	}
 	return db, nil
+}
+
+// quietLogger drops pebble's chatter and keeps its errors.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any) {}
+
+func (quietLogger) Errorf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "pebble: "+format+"\n", args...)
+}
+
+// Fatalf reports an error pebble cannot go on after, and exits.
+func (quietLogger) Fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "pebble: fatal: "+format+"\n", args...)
+	os.Exit(1)
 }
 
 // populateCeiling writes keys keys to a fresh pebble DB in dir in large
