@@ -58,7 +58,7 @@ func (a *app) presign(arg string, f presignFlags) error {
 	if err != nil || base.Host == "" {
 		return usagef("--endpoint %q is not an http(s) URL", f.endpoint)
 	}
-	cred, _, err := s3api.LoadRootCredential(a.dataDir, a.getenv)
+	cred, err := s3api.ReadRootCredential(a.dataDir, a.getenv)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,20 @@ func (c StaticCredentials) SecretKey(accessKey string) (string, bool) {
 	return s, ok
 }
 
+// ErrNoRootCredential reports a data directory whose server never started
+// and no credential in the environment.
+var ErrNoRootCredential = errors.New("no root credential: start cairn serve once, or set CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY")
+
+// ReadRootCredential returns the root credential as LoadRootCredential
+// does, but never generates one: it fails with ErrNoRootCredential.
+func ReadRootCredential(dir string, getenv func(string) string) (Credential, error) {
+	c, err := rootCredential(dir, getenv)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, fmt.Errorf("%s: %w", dir, ErrNoRootCredential)
+	}
+	return c, err
+}
+
 // rootCredentialFile is where a data directory keeps its generated root
 // credential.
 const rootCredentialFile = "root-credential.json"
@@ -36,29 +50,37 @@ const rootCredentialFile = "root-credential.json"
 // kept in dir, generated (mode 0600) on first use. created tells that it
 // was generated now, so the caller can print it once.
 func LoadRootCredential(dir string, getenv func(string) string) (c Credential, created bool, err error) {
-	ak, sk := getenv("CAIRN_ACCESS_KEY"), getenv("CAIRN_SECRET_KEY")
-	switch {
-	case ak != "" && sk != "":
-		return Credential{AccessKey: ak, SecretKey: sk}, false, nil
-	case ak != "" || sk != "":
-		return c, false, errors.New("set both CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY, or neither")
+	c, err = rootCredential(dir, getenv)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return c, false, err
 	}
 	path := filepath.Join(dir, rootCredentialFile)
-	data, err := os.ReadFile(path)
-	if err == nil {
-		if err := json.Unmarshal(data, &c); err != nil || c.AccessKey == "" || c.SecretKey == "" {
-			return c, false, fmt.Errorf("read root credential %s: malformed file", path)
-		}
-		return c, false, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return c, false, fmt.Errorf("read root credential: %w", err)
-	}
 	c = Credential{AccessKey: "CAIRN" + randomString(15, upperAlnum), SecretKey: randomString(40, secretAlphabet)}
 	if err := writeFileSync(path, c); err != nil {
 		return c, false, err
 	}
 	return c, true, nil
+}
+
+// rootCredential reads the root credential from the environment or dir;
+// an error wrapping fs.ErrNotExist means there is none.
+func rootCredential(dir string, getenv func(string) string) (c Credential, err error) {
+	ak, sk := getenv("CAIRN_ACCESS_KEY"), getenv("CAIRN_SECRET_KEY")
+	switch {
+	case ak != "" && sk != "":
+		return Credential{AccessKey: ak, SecretKey: sk}, nil
+	case ak != "" || sk != "":
+		return c, errors.New("set both CAIRN_ACCESS_KEY and CAIRN_SECRET_KEY, or neither")
+	}
+	path := filepath.Join(dir, rootCredentialFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("read root credential: %w", err)
+	}
+	if err := json.Unmarshal(data, &c); err != nil || c.AccessKey == "" || c.SecretKey == "" {
+		return c, fmt.Errorf("read root credential %s: malformed file", path)
+	}
+	return c, nil
 }
 
 const (

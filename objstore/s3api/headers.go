@@ -91,9 +91,6 @@ func setObjectHeaders(h http.Header, info *objstore.ObjectInfo) {
 	if len(info.Tags) > 0 {
 		h.Set("x-amz-tagging-count", strconv.Itoa(len(info.Tags)))
 	}
-	if info.PartsCount > 0 {
-		h.Set("x-amz-mp-parts-count", strconv.Itoa(info.PartsCount))
-	}
 	setIf(h, "x-amz-server-side-encryption", info.ServerSideEncryption)
 	setIf(h, "x-amz-replication-status", info.ReplicationStatus)
 }

@@ -64,6 +64,7 @@ func (s *Server) getObject(ctx context.Context, rq *request) error {
 	defer obj.Body.Close()
 	h := rq.w.Header()
 	setObjectHeaders(h, &obj.Info)
+	setPartsCount(h, opts, &obj.Info)
 	if !obj.Ranged && strings.EqualFold(rq.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
 		setChecksumHeader(h, obj.Info.Checksum)
 	}
@@ -110,6 +111,7 @@ func (s *Server) headObject(ctx context.Context, rq *request) error {
 	}
 	h := rq.w.Header()
 	setObjectHeaders(h, &info)
+	setPartsCount(h, opts, &info)
 	if strings.EqualFold(rq.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
 		setChecksumHeader(h, info.Checksum)
 	}
@@ -293,4 +295,12 @@ func (s *Server) deleteObjectTagging(ctx context.Context, rq *request) error {
 	setVersionHeader(rq.w.Header(), vid)
 	rq.w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// setPartsCount reports a multipart object's part count to reads of one
+// part, as S3 does.
+func setPartsCount(h http.Header, opts objstore.GetOptions, info *objstore.ObjectInfo) {
+	if opts.PartNumber > 0 && info.PartsCount > 0 {
+		h.Set("x-amz-mp-parts-count", strconv.Itoa(info.PartsCount))
+	}
 }
