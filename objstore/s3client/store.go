@@ -1,0 +1,68 @@
+package s3client
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+// Store is an objstore.Store over an S3 endpoint. It is safe for
+// concurrent use.
+type Store struct {
+	client  *s3.Client
+	http    aws.HTTPClient
+	tempDir string
+	closed  atomic.Bool
+}
+
+var _ objstore.Store = (*Store)(nil)
+
+// New returns a store that speaks to the S3 endpoint opts describe. It
+// resolves credentials and region but sends no request: a wrong endpoint
+// or key shows on the first call.
+func New(ctx context.Context, opts Options) (*Store, error) {
+	cfg, err := sdkConfig(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{
+		client:  s3.NewFromConfig(cfg, s3Options(opts)),
+		http:    cfg.HTTPClient,
+		tempDir: opts.TempDir,
+	}, nil
+}
+
+// Close releases the store's idle connections. Calls after Close fail
+// with objstore.ErrStoreClosed; closing twice is harmless.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	if c, ok := s.http.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+	return nil
+}
+
+// check fails a call named name on a closed store.
+func (s *Store) check(name string) error {
+	if s.closed.Load() {
+		return closedErr(name)
+	}
+	return nil
+}
+
+// checkObject fails a call on an object of a closed store, or on a key S3
+// refuses (empty, over 1024 bytes, not UTF-8) before any request: the SDK
+// cannot even send an empty one.
+func (s *Store) checkObject(o op) error {
+	if err := s.check(o.name); err != nil {
+		return err
+	}
+	if err := objstore.ValidateKey(o.key); err != nil {
+		return o.wrap(err)
+	}
+	return nil
+}
