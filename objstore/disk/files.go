@@ -16,9 +16,13 @@ import (
 //   - pinned: being read (their removal waits until the last reader is
 //     done, so a GET that began before a DELETE reads the whole version);
 //   - doomed: released while pinned, removed at the last unpin.
+//
+// Released files are removed by a goroutine of the table's own, so that
+// freeing a large file's blocks does not hold up the call that dropped it.
 type fileTable struct {
 	layout layout
 	log    *slog.Logger
+	bufs   sync.Pool // *[]byte of bufSize: the buffers bodies stream through
 
 	mu       sync.Mutex
 	inflight map[fileID]struct{}
@@ -27,15 +31,84 @@ type fileTable struct {
 	seen   map[fileID]struct{}
 	pins   map[fileID]int
 	doomed map[fileID]struct{}
+
+	// The removal queue, its wake-up signal, and the removals not yet
+	// done (queued or running).
+	queue   []fileID
+	wake    chan struct{}
+	pending sync.WaitGroup
+	stopped chan struct{}
+	closing bool
 }
 
 func newFileTable(l layout, log *slog.Logger) *fileTable {
-	return &fileTable{
+	t := &fileTable{
 		layout: l, log: log,
+		bufs:     sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }},
 		inflight: map[fileID]struct{}{},
 		pins:     map[fileID]int{},
 		doomed:   map[fileID]struct{}{},
+		wake:     make(chan struct{}, 1),
+		stopped:  make(chan struct{}),
 	}
+	go t.remover()
+	return t
+}
+
+// remover removes queued files until close.
+func (t *fileTable) remover() {
+	defer close(t.stopped)
+	for {
+		t.mu.Lock()
+		batch, closing := t.queue, t.closing
+		t.queue = nil
+		t.mu.Unlock()
+		for _, id := range batch {
+			t.remove(id)
+			t.pending.Done()
+		}
+		if len(batch) > 0 {
+			continue
+		}
+		if closing {
+			return
+		}
+		<-t.wake
+	}
+}
+
+// enqueue hands files to the remover; after close it removes them here.
+func (t *fileTable) enqueue(ids ...fileID) {
+	t.mu.Lock()
+	if t.closing {
+		t.mu.Unlock()
+		for _, id := range ids {
+			t.remove(id)
+		}
+		return
+	}
+	t.pending.Add(len(ids))
+	t.queue = append(t.queue, ids...)
+	t.mu.Unlock()
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+}
+
+// flush waits until every file released so far is removed.
+func (t *fileTable) flush() { t.pending.Wait() }
+
+// close removes what is queued and stops the remover.
+func (t *fileTable) close() {
+	t.mu.Lock()
+	t.closing = true
+	t.mu.Unlock()
+	select {
+	case t.wake <- struct{}{}:
+	default:
+	}
+	<-t.stopped
 }
 
 // reserve puts a fresh id in flight.
@@ -93,16 +166,18 @@ func (t *fileTable) discard(ids ...fileID) {
 // release removes files that a committed batch no longer references, or
 // dooms those a reader still holds.
 func (t *fileTable) release(ids ...fileID) {
+	var free []fileID
+	t.mu.Lock()
 	for _, id := range ids {
-		t.mu.Lock()
-		pinned := t.pins[id] > 0
-		if pinned {
+		if t.pins[id] > 0 {
 			t.doomed[id] = struct{}{}
+		} else {
+			free = append(free, id)
 		}
-		t.mu.Unlock()
-		if !pinned {
-			t.remove(id)
-		}
+	}
+	t.mu.Unlock()
+	if len(free) > 0 {
+		t.enqueue(free...)
 	}
 }
 
@@ -130,8 +205,8 @@ func (t *fileTable) unpin(ids []fileID) {
 		}
 	}
 	t.mu.Unlock()
-	for _, id := range gone {
-		t.remove(id)
+	if len(gone) > 0 {
+		t.enqueue(gone...)
 	}
 }
 

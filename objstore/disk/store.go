@@ -107,6 +107,7 @@ func (s *Store) Close() error {
 		s.closed.Store(true)
 		s.stopSweep()
 		<-s.sweepDone
+		s.files.close()
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if err := s.db.Close(); err != nil {

@@ -17,7 +17,6 @@ import (
 // bufSize is the size of the buffers bodies stream through.
 const bufSize = 1 << 20
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
 
 // writeSpec says how to take in a body.
 type writeSpec struct {
@@ -168,7 +167,7 @@ func (s *Store) writeFile(ctx context.Context, r io.Reader, head []byte, h *hash
 	if _, err := f.Write(head); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Name(), err)
 	}
-	n, err := copyBody(ctx, f, r, h, int64(len(head)), spec)
+	n, err := copyBody(ctx, &s.files.bufs, f, r, h, int64(len(head)), spec)
 	if err != nil {
 		return nil, err
 	}
@@ -182,30 +181,29 @@ func (s *Store) writeFile(ctx context.Context, r io.Reader, head []byte, h *hash
 	return st, syncDir(s.layout.fanout(id[0]))
 }
 
-// copyBody copies the rest of a body (after done bytes) into f, hashing
-// it, through a pooled buffer. It returns the body's total length.
-func copyBody(ctx context.Context, f *os.File, r io.Reader, h *hashes, done int64, spec writeSpec) (int64, error) {
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	buf := *bp
+// copyBody copies the rest of a body (after done bytes) into f and
+// returns the body's total length. Reading and writing run here while a
+// second goroutine hashes, and every chunk written is handed to the disk
+// at once, so that hashing, writing and the final fsync overlap.
+func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *hashes, done int64, spec writeSpec) (int64, error) {
+	p := newHashPipe(pool, h)
+	defer p.finish()
 	for spec.size < 0 || done < spec.size {
 		if err := ctx.Err(); err != nil {
 			return done, err
 		}
+		buf := p.buffer()
 		want := int64(len(buf))
 		if spec.size >= 0 {
 			want = min(want, spec.size-done)
 		}
 		n, rerr := io.ReadFull(r, buf[:want])
-		if n > 0 {
-			if done += int64(n); done > spec.max {
-				return done, fmt.Errorf("body of more than %d bytes: %w", spec.max, objstore.ErrEntityTooLarge)
-			}
-			h.Write(buf[:n])
-			if _, err := f.Write(buf[:n]); err != nil {
-				return done, fmt.Errorf("write %s: %w", f.Name(), err)
-			}
+		if err := writeChunk(f, buf[:n], done, spec.max); err != nil {
+			p.recycle(buf)
+			return done, err
 		}
+		p.hash(buf[:n])
+		done += int64(n)
 		switch {
 		case rerr == nil:
 		case spec.size < 0 && (errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF)):
@@ -215,6 +213,21 @@ func copyBody(ctx context.Context, f *os.File, r io.Reader, h *hashes, done int6
 		}
 	}
 	return done, checkEnd(r, spec.size)
+}
+
+// writeChunk writes the chunk of a body found at offset off.
+func writeChunk(f *os.File, b []byte, off, max int64) error {
+	if len(b) == 0 {
+		return nil
+	}
+	if off+int64(len(b)) > max {
+		return fmt.Errorf("body of more than %d bytes: %w", max, objstore.ErrEntityTooLarge)
+	}
+	if _, err := f.Write(b); err != nil {
+		return fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	startWriteback(f, off, int64(len(b)))
+	return nil
 }
 
 func syncClose(f *os.File) error {
