@@ -17,7 +17,10 @@ import (
 	"github.com/cairnfs/cairn/objstore"
 )
 
-// mustErr fails the test unless err matches target with errors.Is.
+// mustErr fails the test unless err matches target with errors.Is and
+// the S3 condition it maps to (objstore.AsError, which an S3 server
+// answers with) has target's code: an error must not wrap a second,
+// different condition that comes first.
 func mustErr(t *testing.T, err, target error) {
 	t.Helper()
 	if err == nil {
@@ -25,6 +28,9 @@ func mustErr(t *testing.T, err, target error) {
 	}
 	if !errors.Is(err, target) {
 		t.Fatalf("got error %v, want %v", err, target)
+	}
+	if got, want := objstore.AsError(err).Code, objstore.AsError(target).Code; got != want {
+		t.Fatalf("error %v maps to S3 code %s, want %s", err, got, want)
 	}
 }
 
