@@ -67,6 +67,18 @@ func (b *Body) Checksum() *objstore.Checksum {
 	return b.chunked.Checksum()
 }
 
+// TrimAWSChunked removes the aws-chunked coding from a Content-Encoding
+// value: S3 stores an object's Content-Encoding without it.
+func TrimAWSChunked(contentEncoding string) string {
+	var kept []string
+	for c := range strings.SplitSeq(contentEncoding, ",") {
+		if c = strings.TrimSpace(c); c != "" && !strings.EqualFold(c, "aws-chunked") {
+			kept = append(kept, c)
+		}
+	}
+	return strings.Join(kept, ",")
+}
+
 // decodedLength parses x-amz-decoded-content-length.
 func decodedLength(s string) (int64, error) {
 	if s == "" {

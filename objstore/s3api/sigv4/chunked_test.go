@@ -318,3 +318,18 @@ func TestChunkedReadErrorPassesThrough(t *testing.T) {
 		t.Fatalf("read error %v, want the connection's", err)
 	}
 }
+
+func TestTrimAWSChunked(t *testing.T) {
+	for in, want := range map[string]string{
+		"aws-chunked":        "",
+		"aws-chunked,gzip":   "gzip",
+		"gzip, aws-chunked":  "gzip",
+		"gzip,br":            "gzip,br",
+		"AWS-Chunked , gzip": "gzip",
+		"":                   "",
+	} {
+		if got := TrimAWSChunked(in); got != want {
+			t.Errorf("TrimAWSChunked(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

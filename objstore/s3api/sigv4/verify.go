@@ -60,9 +60,9 @@ func HasAuth(r *http.Request) bool {
 	if r.Header.Get("Authorization") != "" {
 		return true
 	}
-	q := r.URL.Query()
-	for _, k := range []string{paramAlgorithm, paramCredential, signatureParam, "Signature", "AWSAccessKeyId"} {
-		if q.Has(k) {
+	for _, p := range parseQuery(r.URL.RawQuery) {
+		switch p.key {
+		case paramAlgorithm, paramCredential, signatureParam, "Signature", "AWSAccessKeyId":
 			return true
 		}
 	}
@@ -110,13 +110,22 @@ func (v *Verifier) verify(r *http.Request) (*Auth, error) {
 		a.SessionToken = r.Header.Get("X-Amz-Security-Token")
 	}
 	a.SigningKey = signingKey(secret, a.Time, a.Region)
+	if !signatureMatches(r, params, p.signedHeaders, a) {
+		return nil, ErrSignatureDoesNotMatch
+	}
+	return a, nil
+}
+
+// signatureMatches tells whether a.Signature signs r's canonical request
+// (with its host as sent, or without a default port).
+func signatureMatches(r *http.Request, params []queryParam, signed []string, a *Auth) bool {
 	for _, host := range hostVariants(r.Host) {
-		canonical := canonicalRequest(r, host, params, p.signedHeaders, a.Payload.canonical(a))
-		if sameSignature(signHex(a.SigningKey, stringToSign(a.Time, a.scope(), canonical)), p.signature) {
-			return a, nil
+		canonical := canonicalRequest(r, host, params, signed, a.Payload.canonical(a))
+		if sameSignature(signHex(a.SigningKey, stringToSign(a.Time, a.scope(), canonical)), a.Signature) {
+			return true
 		}
 	}
-	return nil, ErrSignatureDoesNotMatch
+	return false
 }
 
 // parseRequestAuth finds and parses the one SigV4 authentication of r.
@@ -210,11 +219,14 @@ func (v *Verifier) checkRegion(p *authParams) error {
 }
 
 // checkUnsignedHeaders refuses x-amz-* headers left out of the signature,
-// as S3 does: they change what a request does.
+// as S3 does: they change what a request does. signed is sorted.
 func checkUnsignedHeaders(r *http.Request, signed []string) error {
 	for name := range r.Header {
 		lower := strings.ToLower(name)
-		if strings.HasPrefix(lower, "x-amz-") && !slices.Contains(signed, lower) {
+		if !strings.HasPrefix(lower, "x-amz-") {
+			continue
+		}
+		if _, found := slices.BinarySearch(signed, lower); !found {
 			return fmt.Errorf("header %s: %w", lower, errHeadersNotSigned)
 		}
 	}
