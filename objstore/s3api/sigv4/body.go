@@ -58,6 +58,16 @@ func (b *Body) Read(p []byte) (int, error) { return b.r.Read(p) }
 // Size is the decoded length of the body, or -1 when unknown.
 func (b *Body) Size() int64 { return b.size }
 
+// TrailerAlgorithm is the algorithm of the trailing checksum that
+// x-amz-trailer announced, known before the body is read (so a store can
+// compute it while storing); "" when none was announced.
+func (b *Body) TrailerAlgorithm() objstore.ChecksumAlgorithm {
+	if b.chunked == nil {
+		return ""
+	}
+	return b.chunked.alg
+}
+
 // Checksum is the trailing checksum the body carried, verified, once
 // Read has returned io.EOF; nil before, or when none was sent.
 func (b *Body) Checksum() *objstore.Checksum {

@@ -85,6 +85,9 @@ func TestChunkedTrailerChecksums(t *testing.T) {
 				if c := body.Checksum(); c == nil || *c != want {
 					t.Fatalf("checksum %+v, want %+v", c, want)
 				}
+				if body.TrailerAlgorithm() != alg {
+					t.Fatalf("trailer algorithm %q, want %q", body.TrailerAlgorithm(), alg)
+				}
 			})
 		}
 	}

@@ -9,10 +9,13 @@
 //	}
 //	auth, err := v.Verify(r) // *objstore.Error values inside err
 //	body, err := auth.Body(r)
+//	alg := body.TrailerAlgorithm() // a trailing checksum to compute, if any
 //	// read body to io.EOF; an error at the end (bad chunk signature,
 //	// x-amz-content-sha256 or trailing checksum mismatch, short body)
 //	// means the upload must be discarded.
 //	sum := body.Checksum() // the trailing x-amz-checksum-*, if one was sent
+//
+// TrimAWSChunked gives the Content-Encoding to store, without aws-chunked.
 //
 // Verify accepts both forms of SigV4: the Authorization header and the
 // pre-signed query string (X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date,
