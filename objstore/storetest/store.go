@@ -13,9 +13,16 @@ func storeCases() []testCase {
 
 func testStoreClosed(e *env) {
 	s := e.newStore(e.t)
+	closed := false
+	e.t.Cleanup(func() {
+		if !closed {
+			s.Close()
+		}
+	})
 	if err := s.CreateBucket(e.ctx, "closing", objstore.CreateBucketOptions{}); err != nil {
 		e.t.Fatalf("create bucket: %v", err)
 	}
+	closed = true
 	if err := s.Close(); err != nil {
 		e.t.Fatalf("close: %v", err)
 	}
