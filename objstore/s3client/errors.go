@@ -55,16 +55,16 @@ var byCode = func() map[string]*objstore.Error {
 // send codes of their own ("SignatureDoesNotMatch", "SlowDown"). A 404 and
 // a 416 depend on the call, see op.
 var byStatus = map[int]*objstore.Error{
-	http.StatusNotModified:                 objstore.ErrNotModified,
-	http.StatusBadRequest:                  objstore.ErrInvalidRequest,
-	http.StatusForbidden:                   objstore.ErrAccessDenied,
-	http.StatusNotFound:                    objstore.ErrNoSuchKey,
-	http.StatusMethodNotAllowed:            objstore.ErrMethodNotAllowed,
-	http.StatusLengthRequired:              objstore.ErrMissingContentLength,
-	http.StatusPreconditionFailed:          objstore.ErrPreconditionFailed,
+	http.StatusNotModified:                  objstore.ErrNotModified,
+	http.StatusBadRequest:                   objstore.ErrInvalidRequest,
+	http.StatusForbidden:                    objstore.ErrAccessDenied,
+	http.StatusNotFound:                     objstore.ErrNoSuchKey,
+	http.StatusMethodNotAllowed:             objstore.ErrMethodNotAllowed,
+	http.StatusLengthRequired:               objstore.ErrMissingContentLength,
+	http.StatusPreconditionFailed:           objstore.ErrPreconditionFailed,
 	http.StatusRequestedRangeNotSatisfiable: objstore.ErrInvalidRange,
-	http.StatusNotImplemented:              objstore.ErrNotImplemented,
-	http.StatusServiceUnavailable:          objstore.ErrServiceUnavailable,
+	http.StatusNotImplemented:               objstore.ErrNotImplemented,
+	http.StatusServiceUnavailable:           objstore.ErrServiceUnavailable,
 }
 
 // op names one S3 call for its errors: the operation, what it acted on,

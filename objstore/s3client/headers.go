@@ -37,6 +37,7 @@ func infoFromHeaders(bucket, key string, h http.Header) (objstore.ObjectInfo, er
 		ServerSideEncryption: h.Get("x-amz-server-side-encryption"),
 		ReplicationStatus:    h.Get("x-amz-replication-status"),
 	}
+	info.PartsCount = partsFromETag(info.ETag)
 	if v := h.Get("x-amz-mp-parts-count"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -45,6 +46,20 @@ func infoFromHeaders(bucket, key string, h http.Header) (objstore.ObjectInfo, er
 		info.PartsCount = n
 	}
 	return info, nil
+}
+
+// partsFromETag reads the part count of a multipart object from its ETag,
+// "<hex>-N": S3 reports x-amz-mp-parts-count only to reads of one part.
+func partsFromETag(etag string) int {
+	i := strings.LastIndexByte(etag, '-')
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(etag[i+1:])
+	if err != nil || n < 1 || n > objstore.MaxPartNumber {
+		return 0
+	}
+	return n
 }
 
 // tagCount returns the x-amz-tagging-count of a response.

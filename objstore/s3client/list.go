@@ -64,6 +64,7 @@ func listedObject(d decoder, bucket string, c types.Object) (objstore.ObjectInfo
 		LastModified: aws.ToTime(c.LastModified).UTC(),
 		ObjectMeta:   objstore.ObjectMeta{StorageClass: storageClass(c.StorageClass)},
 	}
+	info.PartsCount = partsFromETag(info.ETag)
 	if len(c.ChecksumAlgorithm) > 0 {
 		info.Checksum = &objstore.Checksum{
 			Algorithm: objstore.ChecksumAlgorithm(c.ChecksumAlgorithm[0]),

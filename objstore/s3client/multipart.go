@@ -126,6 +126,7 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 			SHA1: out.ChecksumSHA1, SHA256: out.ChecksumSHA256, Type: out.ChecksumType,
 		}.checksum(),
 		LastModified: serverTime(out.ResultMetadata),
+		PartsCount:   len(parts),
 	}
 	return s.describe(ctx, info, out.VersionId != nil), nil
 }

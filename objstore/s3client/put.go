@@ -54,12 +54,13 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	}, nil
 }
 
-// payloadFor prepares a body. One that is not rewindable but needs a
-// checksum computed is buffered: over plain HTTP the SDK sends a computed
-// checksum in a header, which it can only fill after reading the body.
+// payloadFor prepares a body. Over HTTPS the SDK sends a checksum it
+// computes as a trailer, after the body; over plain HTTP it can only send
+// it in a header, before, so a body that is not rewindable but needs a
+// checksum computed is buffered first.
 func (s *Store) payloadFor(body io.Reader, size, limit int64, c *objstore.Checksum) (*payload, error) {
 	p, err := newPayload(body, size, limit, s.tempDir)
-	if err != nil || p.seekable || c == nil || c.Value != "" {
+	if err != nil || p.seekable || c == nil || c.Value != "" || !s.plainHTTP {
 		return p, err
 	}
 	return spoolExact(p, limit, s.tempDir)

@@ -2,6 +2,7 @@ package s3client
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,7 +17,10 @@ type Store struct {
 	client  *s3.Client
 	http    aws.HTTPClient
 	tempDir string
-	closed  atomic.Bool
+	// plainHTTP tells that requests go without TLS, where the SDK cannot
+	// send a checksum as a trailer.
+	plainHTTP bool
+	closed    atomic.Bool
 }
 
 var _ objstore.Store = (*Store)(nil)
@@ -30,9 +34,10 @@ func New(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return &Store{
-		client:  s3.NewFromConfig(cfg, s3Options(opts)),
-		http:    cfg.HTTPClient,
-		tempDir: opts.TempDir,
+		client:    s3.NewFromConfig(cfg, s3Options(opts)),
+		http:      cfg.HTTPClient,
+		tempDir:   opts.TempDir,
+		plainHTTP: strings.HasPrefix(strings.ToLower(opts.Endpoint), "http://"),
 	}, nil
 }
 

@@ -94,6 +94,7 @@ func fromVersion(bucket string, v types.ObjectVersion) listedVersion {
 		LastModified: aws.ToTime(v.LastModified).UTC(),
 		ObjectMeta:   objstore.ObjectMeta{StorageClass: storageClass(v.StorageClass)},
 	}
+	info.PartsCount = partsFromETag(info.ETag)
 	if len(v.ChecksumAlgorithm) > 0 {
 		info.Checksum = &objstore.Checksum{
 			Algorithm: objstore.ChecksumAlgorithm(v.ChecksumAlgorithm[0]),
