@@ -77,21 +77,18 @@ func copyToItself(dstBucket, dstKey string, opts *objstore.CopyOptions, src *ver
 }
 
 // copyMeta is the destination's metadata under the copy's directives.
+// As in S3, the storage class is the one asked for, else STANDARD: it is
+// not copied.
 func copyMeta(opts *objstore.CopyOptions, src *versionRecord) objstore.ObjectMeta {
 	m := src.Meta
 	if opts.MetadataDirective == objstore.MetadataReplace {
 		m = opts.Meta
 		m.Tags = src.Meta.Tags
-		if m.StorageClass == "" {
-			m.StorageClass = objstore.DefaultStorageClass
-		}
 	}
 	if opts.TaggingDirective == objstore.MetadataReplace {
 		m.Tags = opts.Meta.Tags
 	}
-	if opts.Meta.StorageClass != "" {
-		m.StorageClass = opts.Meta.StorageClass
-	}
+	m.StorageClass = opts.Meta.StorageClass
 	return normalizeMeta(m)
 }
 

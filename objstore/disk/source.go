@@ -49,9 +49,9 @@ func (s *Store) tryOpenSource(cs objstore.CopySource) (*source, error) {
 	}
 	if err := checkRead(cs.Conditions, rec.ETag, rec.info("", "").LastModified); err != nil {
 		if errors.Is(err, objstore.ErrNotModified) {
-			err = fmt.Errorf("copy source: %w: %w", err, objstore.ErrPreconditionFailed)
+			return nil, fmt.Errorf("copy source: %v: %w", err, objstore.ErrPreconditionFailed)
 		}
-		return nil, err
+		return nil, fmt.Errorf("copy source: %w", err)
 	}
 	src := &source{bucket: cs.Bucket, key: cs.Key, rec: rec}
 	if rec.Inline {

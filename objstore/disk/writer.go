@@ -17,7 +17,6 @@ import (
 // bufSize is the size of the buffers bodies stream through.
 const bufSize = 1 << 20
 
-
 // writeSpec says how to take in a body.
 type writeSpec struct {
 	size        int64 // exact length, or -1 when unknown
@@ -118,14 +117,29 @@ func readHead(r io.Reader, spec writeSpec) (head []byte, done bool, err error) {
 		return head, true, checkEnd(r, spec.size)
 	}
 	head = make([]byte, spec.inlineBelow)
-	n, err := io.ReadFull(r, head)
+	n, err := fill(r, head)
 	switch {
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+	case err == io.EOF:
 		return head[:n], true, nil
 	case err != nil:
 		return nil, false, fmt.Errorf("read body: %w", err)
 	}
 	return head, false, nil
+}
+
+// fill reads until buf is full or r fails. Unlike io.ReadFull it reports
+// r's error as it is: io.EOF only for a clean end of the body, so that a
+// body of unknown length cut short by io.ErrUnexpectedEOF fails.
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.Read(buf[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // bodyError explains a short or failed read of a body of known size.
@@ -197,7 +211,7 @@ func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *
 		if spec.size >= 0 {
 			want = min(want, spec.size-done)
 		}
-		n, rerr := io.ReadFull(r, buf[:want])
+		n, rerr := fill(r, buf[:want])
 		if err := writeChunk(f, buf[:n], done, spec.max); err != nil {
 			p.recycle(buf)
 			return done, err
@@ -206,7 +220,7 @@ func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *
 		done += int64(n)
 		switch {
 		case rerr == nil:
-		case spec.size < 0 && (errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF)):
+		case spec.size < 0 && rerr == io.EOF:
 			return done, nil
 		default:
 			return done, bodyError(rerr, spec.size)
