@@ -2,7 +2,6 @@ package s3api
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/s3api/sigv4"
@@ -40,14 +39,7 @@ func (s *Server) authenticate(rq *request) error {
 		return err
 	}
 	rq.body = body
-	rq.auth = &authInfo{accessKey: a.AccessKey}
-	if t := rq.r.Header.Get("x-amz-trailer"); t != "" {
-		alg, err := objstore.ParseChecksumAlgorithm(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(t)), "x-amz-checksum-"))
-		if err != nil {
-			return err
-		}
-		rq.auth.trailerChecksum = alg
-	}
+	rq.auth = &authInfo{accessKey: a.AccessKey, trailerChecksum: body.TrailerAlgorithm()}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/s3api/sigv4"
 )
 
 const metaPrefix = "X-Amz-Meta-"
@@ -25,7 +26,7 @@ func metaFromHeaders(h http.Header) (objstore.ObjectMeta, error) {
 		StorageClass:       objstore.StorageClass(h.Get("x-amz-storage-class")),
 	}
 	// aws-chunked is a transfer detail, not the object's encoding.
-	m.ContentEncoding = stripAWSChunked(m.ContentEncoding)
+	m.ContentEncoding = sigv4.TrimAWSChunked(m.ContentEncoding)
 	for name, vals := range h {
 		if k, ok := strings.CutPrefix(name, metaPrefix); ok {
 			if m.UserMetadata == nil {
@@ -42,16 +43,6 @@ func metaFromHeaders(h http.Header) (objstore.ObjectMeta, error) {
 		m.Tags = tags
 	}
 	return m, objstore.ValidateMeta(&m)
-}
-
-func stripAWSChunked(enc string) string {
-	var keep []string
-	for _, e := range strings.Split(enc, ",") {
-		if e = strings.TrimSpace(e); e != "" && e != "aws-chunked" {
-			keep = append(keep, e)
-		}
-	}
-	return strings.Join(keep, ",")
 }
 
 // parseTagHeader parses x-amz-tagging: a URL query of key=value pairs.

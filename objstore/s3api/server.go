@@ -145,7 +145,7 @@ func newRequestID() string {
 // writeError sends S3's XML error document for err.
 func (s *Server) writeError(rq *request, err error) {
 	e := objstore.AsError(err)
-	if e == objstore.ErrInternal || e.Status >= 500 {
+	if e == objstore.ErrInternal || e.Status >= 500 && e.Status != http.StatusNotImplemented {
 		s.log.Error("s3 request failed", "method", rq.r.Method, "path", rq.r.URL.Path, "request_id", rq.id, "err", err)
 	}
 	h := rq.w.Header()
