@@ -56,7 +56,7 @@ func TestCLIHelpAndUsageErrors(t *testing.T) {
 		{"mb"},
 		{"cp", "a", "b"},
 		{"ls", "--no-such-flag"},
-		{"rm", "s3://b/"},
+		{"rm", "s3://bkt/"},
 		{"mb", "s3://bucket/key"},
 	} {
 		if msg := c.fails(2, args...); !strings.HasPrefix(msg, "cairn: ") {
@@ -108,7 +108,7 @@ func TestCLIMbInvalidName(t *testing.T) {
 func TestCLICopyRoundTrip(t *testing.T) {
 	c := newCLI(t)
 	dir := t.TempDir()
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	for _, tc := range []struct {
 		name  string
 		size  int
@@ -119,8 +119,8 @@ func TestCLICopyRoundTrip(t *testing.T) {
 	} {
 		src := filepath.Join(dir, tc.name)
 		sum := cliRandomFile(t, src, tc.size, 1)
-		url := "s3://b/files/" + tc.name
-		if out := c.ok("cp", src, "s3://b/files/"); out != "upload: "+src+" to "+url+"\n" {
+		url := "s3://bkt/files/" + tc.name
+		if out := c.ok("cp", src, "s3://bkt/files/"); out != "upload: "+src+" to "+url+"\n" {
 			t.Errorf("cp printed %q", out)
 		}
 		var st struct {
@@ -148,15 +148,15 @@ func TestCLICopyRoundTrip(t *testing.T) {
 	if err := os.Mkdir(into, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c.ok("cp", "s3://b/files/small.txt", into)
+	c.ok("cp", "s3://bkt/files/small.txt", into)
 	if cliFileSum(t, filepath.Join(into, "small.txt")) != cliFileSum(t, filepath.Join(dir, "small.txt")) {
 		t.Error("cp into a directory wrote the wrong bytes")
 	}
 	// Server-side copy.
-	if out := c.ok("cp", "s3://b/files/small.txt", "s3://b/copy.txt"); out != "copy: s3://b/files/small.txt to s3://b/copy.txt\n" {
+	if out := c.ok("cp", "s3://bkt/files/small.txt", "s3://bkt/copy.txt"); out != "copy: s3://bkt/files/small.txt to s3://bkt/copy.txt\n" {
 		t.Errorf("s3 to s3 cp printed %q", out)
 	}
-	if got := c.ok("cp", "s3://b/copy.txt", "-"); got != cliRead(t, filepath.Join(dir, "small.txt")) {
+	if got := c.ok("cp", "s3://bkt/copy.txt", "-"); got != cliRead(t, filepath.Join(dir, "small.txt")) {
 		t.Error("the server-side copy holds other bytes")
 	}
 }
@@ -172,25 +172,25 @@ func cliRead(t *testing.T, path string) string {
 
 func TestCLIStdinStdout(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	text := strings.Repeat("a line from a pipe\n", 1000)
-	if out := c.okIn(strings.NewReader(text), "cp", "-", "s3://b/piped.txt"); out != "upload: - to s3://b/piped.txt\n" {
+	if out := c.okIn(strings.NewReader(text), "cp", "-", "s3://bkt/piped.txt"); out != "upload: - to s3://bkt/piped.txt\n" {
 		t.Errorf("cp from stdin printed %q", out)
 	}
-	if got := c.ok("cp", "s3://b/piped.txt", "-"); got != text {
+	if got := c.ok("cp", "s3://bkt/piped.txt", "-"); got != text {
 		t.Errorf("cp to stdout wrote %d bytes, want the %d piped in", len(got), len(text))
 	}
 }
 
 func TestCLIRecursiveAndListing(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	src := filepath.Join(t.TempDir(), "tree")
 	files := map[string][32]byte{}
 	for i, rel := range []string{"a.txt", "sub/b.txt", "sub/deeper/c.bin", "subway.txt"} {
 		files[rel] = cliRandomFile(t, filepath.Join(src, rel), 100*(i+1), uint64(i))
 	}
-	out := c.ok("cp", "--recursive", src, "s3://b/tree")
+	out := c.ok("cp", "--recursive", src, "s3://bkt/tree")
 	if n := len(cliLines(out)); n != len(files) {
 		t.Errorf("cp --recursive printed %d lines for %d files:\n%s", n, len(files), out)
 	}
@@ -199,29 +199,29 @@ func TestCLIRecursiveAndListing(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"ls", "s3://b"}, []string{"PRE tree/"}},
-		{[]string{"ls", "s3://b/tree/"}, []string{"PRE sub/", "a.txt", "subway.txt"}},
-		{[]string{"ls", "s3://b/tree/sub"}, []string{"PRE sub/", "subway.txt"}},
-		{[]string{"ls", "s3://b/tree/sub/"}, []string{"PRE deeper/", "b.txt"}},
-		{[]string{"ls", "--recursive", "s3://b/tree/sub/"}, []string{"tree/sub/b.txt", "tree/sub/deeper/c.bin"}},
-		{[]string{"ls", "-r", "s3://b"}, []string{"tree/a.txt", "tree/sub/b.txt", "tree/sub/deeper/c.bin", "tree/subway.txt"}},
+		{[]string{"ls", "s3://bkt"}, []string{"PRE tree/"}},
+		{[]string{"ls", "s3://bkt/tree/"}, []string{"PRE sub/", "a.txt", "subway.txt"}},
+		{[]string{"ls", "s3://bkt/tree/sub"}, []string{"PRE sub/", "subway.txt"}},
+		{[]string{"ls", "s3://bkt/tree/sub/"}, []string{"PRE deeper/", "b.txt"}},
+		{[]string{"ls", "--recursive", "s3://bkt/tree/sub/"}, []string{"tree/sub/b.txt", "tree/sub/deeper/c.bin"}},
+		{[]string{"ls", "-r", "s3://bkt"}, []string{"tree/a.txt", "tree/sub/b.txt", "tree/sub/deeper/c.bin", "tree/subway.txt"}},
 	} {
 		if got := cliLsNames(c.ok(tc.args...)); !slices.Equal(got, tc.want) {
 			t.Errorf("%v lists %q, want %q", tc.args, got, tc.want)
 		}
 	}
-	if out := c.ok("ls", "s3://b/tree/a.txt"); !strings.HasSuffix(out, "        100 a.txt\n") {
+	if out := c.ok("ls", "s3://bkt/tree/a.txt"); !strings.HasSuffix(out, "        100 a.txt\n") {
 		t.Errorf("ls of one object prints %q; want its size right-aligned, then its name", out)
 	}
-	if out := c.ok("ls", "-r", "--human-readable", "s3://b/tree/sub/deeper/"); !strings.Contains(out, " 300 Bytes tree/sub/deeper/c.bin") {
+	if out := c.ok("ls", "-r", "--human-readable", "s3://bkt/tree/sub/deeper/"); !strings.Contains(out, " 300 Bytes tree/sub/deeper/c.bin") {
 		t.Errorf("ls --human-readable: %q", out)
 	}
-	if out := c.ok("ls", "--versions", "s3://b/tree/a.txt"); !regexp.MustCompile(` 100 null +latest a\.txt\n$`).MatchString(out) {
+	if out := c.ok("ls", "--versions", "s3://bkt/tree/a.txt"); !regexp.MustCompile(` 100 null +latest a\.txt\n$`).MatchString(out) {
 		t.Errorf("ls --versions: %q", out)
 	}
 
 	back := filepath.Join(t.TempDir(), "back")
-	c.ok("cp", "-r", "s3://b/tree", back)
+	c.ok("cp", "-r", "s3://bkt/tree", back)
 	for rel, sum := range files {
 		if cliFileSum(t, filepath.Join(back, rel)) != sum {
 			t.Errorf("%s came back with other bytes", rel)
@@ -231,36 +231,36 @@ func TestCLIRecursiveAndListing(t *testing.T) {
 
 func TestCLIRm(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	for _, k := range []string{"keep", "one", "dir/x", "dir/sub/y", "dirt"} {
-		c.okIn(strings.NewReader(k), "cp", "-", "s3://b/"+k)
+		c.okIn(strings.NewReader(k), "cp", "-", "s3://bkt/"+k)
 	}
-	if out := c.ok("rm", "s3://b/one"); out != "delete: s3://b/one\n" {
+	if out := c.ok("rm", "s3://bkt/one"); out != "delete: s3://bkt/one\n" {
 		t.Errorf("rm printed %q", out)
 	}
-	out := c.ok("rm", "--recursive", "s3://b/dir")
-	if got := cliLines(out); len(got) != 2 || !slices.Contains(got, "delete: s3://b/dir/x") || !slices.Contains(got, "delete: s3://b/dir/sub/y") {
+	out := c.ok("rm", "--recursive", "s3://bkt/dir")
+	if got := cliLines(out); len(got) != 2 || !slices.Contains(got, "delete: s3://bkt/dir/x") || !slices.Contains(got, "delete: s3://bkt/dir/sub/y") {
 		t.Errorf("rm --recursive printed %q", got)
 	}
-	if got := cliLsNames(c.ok("ls", "-r", "s3://b")); !slices.Equal(got, []string{"dirt", "keep"}) {
+	if got := cliLsNames(c.ok("ls", "-r", "s3://bkt")); !slices.Equal(got, []string{"dirt", "keep"}) {
 		t.Errorf("left after rm: %q, want [dirt keep]", got)
 	}
-	c.fails(1, "stat", "s3://b/one")
+	c.fails(1, "stat", "s3://bkt/one")
 }
 
 func TestCLIStat(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	body := "name,count\nx,1\n"
-	c.okIn(strings.NewReader(body), "cp", "-", "s3://b/data.csv",
+	c.okIn(strings.NewReader(body), "cp", "-", "s3://bkt/data.csv",
 		"--content-type", "text/csv", "--metadata", "Owner=ann,project=x", "--storage-class", "STANDARD_IA")
 	sum := md5.Sum([]byte(body))
 	etag := hex.EncodeToString(sum[:])
 
-	out := c.ok("stat", "s3://b/data.csv")
+	out := c.ok("stat", "s3://bkt/data.csv")
 	for _, want := range []string{
-		"s3://b/data.csv\n",
-		"Size:          16\n",
+		"s3://bkt/data.csv\n",
+		"Size:          15\n",
 		`ETag:          "` + etag + "\"\n",
 		"Content-Type:  text/csv\n",
 		"Storage-Class: STANDARD_IA\n",
@@ -277,10 +277,10 @@ func TestCLIStat(t *testing.T) {
 		Size                                            int64
 		Metadata                                        map[string]string
 	}
-	if err := json.Unmarshal([]byte(c.ok("stat", "--json", "s3://b/data.csv")), &st); err != nil {
+	if err := json.Unmarshal([]byte(c.ok("stat", "--json", "s3://bkt/data.csv")), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.URL != "s3://b/data.csv" || st.Size != 16 || st.ETag != etag || st.ContentType != "text/csv" ||
+	if st.URL != "s3://bkt/data.csv" || st.Size != 15 || st.ETag != etag || st.ContentType != "text/csv" ||
 		st.StorageClass != "STANDARD_IA" || st.Metadata["owner"] != "ann" {
 		t.Errorf("stat --json: %+v", st)
 	}
@@ -288,12 +288,12 @@ func TestCLIStat(t *testing.T) {
 
 func TestCLIRbForce(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
-	c.okIn(strings.NewReader("x"), "cp", "-", "s3://b/k")
-	if msg := c.fails(1, "rb", "s3://b"); msg != "cairn: rb: s3://b: BucketNotEmpty: The bucket you tried to delete is not empty.\n" {
+	c.ok("mb", "s3://bkt")
+	c.okIn(strings.NewReader("x"), "cp", "-", "s3://bkt/k")
+	if msg := c.fails(1, "rb", "s3://bkt"); msg != "cairn: rb: s3://bkt: BucketNotEmpty: The bucket you tried to delete is not empty.\n" {
 		t.Errorf("rb of a non-empty bucket: %q", msg)
 	}
-	c.ok("rb", "--force", "s3://b")
+	c.ok("rb", "--force", "s3://bkt")
 	if out := c.ok("ls"); out != "" {
 		t.Errorf("ls after rb --force: %q", out)
 	}
@@ -301,26 +301,26 @@ func TestCLIRbForce(t *testing.T) {
 
 func TestCLIMissingKey(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	out := filepath.Join(t.TempDir(), "out")
-	if msg := c.fails(1, "cp", "s3://b/nope", out); msg != "cairn: cp: s3://b/nope: NoSuchKey: The specified key does not exist.\n" {
+	if msg := c.fails(1, "cp", "s3://bkt/nope", out); msg != "cairn: cp: s3://bkt/nope: NoSuchKey: The specified key does not exist.\n" {
 		t.Errorf("cp of a missing key: %q", msg)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed cp left %s behind", out)
 	}
-	if msg := c.fails(1, "stat", "s3://b/nope"); !strings.Contains(msg, "NoSuchKey") {
+	if msg := c.fails(1, "stat", "s3://bkt/nope"); !strings.Contains(msg, "NoSuchKey") {
 		t.Errorf("stat of a missing key: %q", msg)
 	}
-	if msg := c.fails(1, "cp", filepath.Join(t.TempDir(), "absent"), "s3://b/k"); !strings.Contains(msg, "no such file or directory") {
+	if msg := c.fails(1, "cp", filepath.Join(t.TempDir(), "absent"), "s3://bkt/k"); !strings.Contains(msg, "no such file or directory") {
 		t.Errorf("cp of a missing file: %q", msg)
 	}
 }
 
 func TestCLILockedDataDir(t *testing.T) {
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
-	holder := c.command("cp", "-", "s3://b/held")
+	c.ok("mb", "s3://bkt")
+	holder := c.command("cp", "-", "s3://bkt/held")
 	stdin, err := holder.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +335,7 @@ func TestCLILockedDataDir(t *testing.T) {
 	if _, err := stdin.Write(chunk); err != nil {
 		t.Fatal(err)
 	}
-	msg := c.fails(1, "ls", "s3://b")
+	msg := c.fails(1, "ls", "s3://bkt")
 	if want := "data directory " + c.data + " is in use by another cairn process"; !strings.Contains(msg, want) {
 		t.Errorf("second process on a held data directory: %q, want %q", msg, want)
 	}
@@ -343,7 +343,7 @@ func TestCLILockedDataDir(t *testing.T) {
 	if err := holder.Wait(); err != nil {
 		t.Fatalf("the holding cp failed: %v", err)
 	}
-	if out := c.ok("ls", "s3://b/held"); !strings.Contains(out, " 1048576 held") {
+	if out := c.ok("ls", "s3://bkt/held"); !strings.Contains(out, " 1048576 held") {
 		t.Errorf("the held upload did not land whole: %q", out)
 	}
 }
@@ -354,14 +354,14 @@ func TestCLIProgressBarOnTerminal(t *testing.T) {
 		t.Fatalf("script(1) from bsdutils is needed (make deps): %v", err)
 	}
 	c := newCLI(t)
-	c.ok("mb", "s3://b")
+	c.ok("mb", "s3://bkt")
 	src := filepath.Join(t.TempDir(), "f.bin")
 	cliRandomFile(t, src, 3<<20, 2)
-	quiet := c.runIn(nil, "cp", src, "s3://b/quiet")
+	quiet := c.runIn(nil, "cp", src, "s3://bkt/quiet")
 	if quiet.code != 0 || quiet.stderr != "" {
 		t.Errorf("cp off a terminal wrote to stderr (exit %d): %q", quiet.code, quiet.stderr)
 	}
-	line := strings.Join([]string{c.bin, "--data", c.data, "cp", src, "s3://b/f.bin"}, " ")
+	line := strings.Join([]string{c.bin, "--data", c.data, "cp", src, "s3://bkt/f.bin"}, " ")
 	cmd := exec.Command(script, "-qec", line, "/dev/null")
 	cmd.Stdin = strings.NewReader("")
 	out, err := cmd.CombinedOutput()

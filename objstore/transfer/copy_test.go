@@ -22,14 +22,14 @@ func TestCopy(t *testing.T) {
 			UserMetadata: map[string]string{"color": "blue"},
 			Tags:         objstore.Tags{"project": "x"},
 		}
-		if _, err := transfer.Upload(ctx, st, "b", "src", bytes.NewReader(data), int64(n), opts); err != nil {
+		if _, err := transfer.Upload(ctx, st, "bkt", "src", bytes.NewReader(data), int64(n), opts); err != nil {
 			t.Fatal(err)
 		}
 		var got counter
 		opts = small()
 		opts.Progress = got.add
-		co := objstore.CopyOptions{Source: objstore.CopySource{Bucket: "b", Key: "src"}}
-		info, err := transfer.Copy(ctx, st, "b", "dst", co, opts)
+		co := objstore.CopyOptions{Source: objstore.CopySource{Bucket: "bkt", Key: "src"}}
+		info, err := transfer.Copy(ctx, st, "bkt", "dst", co, opts)
 		if err != nil {
 			t.Fatalf("%d bytes: %v", n, err)
 		}
@@ -39,11 +39,11 @@ func TestCopy(t *testing.T) {
 		if !bytes.Equal(readObject(t, st, "dst"), data) || got.n.Load() != int64(n) {
 			t.Errorf("%d bytes: copy differs, or progress told of %d bytes", n, got.n.Load())
 		}
-		head, err := st.HeadObject(ctx, "b", "dst", objstore.GetOptions{})
+		head, err := st.HeadObject(ctx, "bkt", "dst", objstore.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tags, _, err := st.GetObjectTagging(ctx, "b", "dst", "")
+		tags, _, err := st.GetObjectTagging(ctx, "bkt", "dst", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,14 +59,14 @@ func TestCopyReplacesMetadata(t *testing.T) {
 	ctx := context.Background()
 	put(t, st, "src", randomBytes(12*mib, 7))
 	co := objstore.CopyOptions{
-		Source:            objstore.CopySource{Bucket: "b", Key: "src"},
+		Source:            objstore.CopySource{Bucket: "bkt", Key: "src"},
 		MetadataDirective: objstore.MetadataReplace,
 		Meta:              objstore.ObjectMeta{ContentType: "text/csv", UserMetadata: map[string]string{"a": "1"}, StorageClass: "STANDARD_IA"},
 	}
-	if _, err := transfer.Copy(ctx, st, "b", "dst", co, small()); err != nil {
+	if _, err := transfer.Copy(ctx, st, "bkt", "dst", co, small()); err != nil {
 		t.Fatal(err)
 	}
-	head, err := st.HeadObject(ctx, "b", "dst", objstore.GetOptions{})
+	head, err := st.HeadObject(ctx, "bkt", "dst", objstore.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 func put(t *testing.T, st objstore.Store, key string, data []byte) objstore.ObjectInfo {
 	t.Helper()
-	info, err := transfer.Upload(context.Background(), st, "b", key, bytes.NewReader(data), int64(len(data)), small())
+	info, err := transfer.Upload(context.Background(), st, "bkt", key, bytes.NewReader(data), int64(len(data)), small())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestDownloadAtInRanges(t *testing.T) {
 		var got counter
 		opts := small()
 		opts.Progress = got.add
-		info, err := transfer.DownloadAt(context.Background(), st, "b", "k", f, opts)
+		info, err := transfer.DownloadAt(context.Background(), st, "bkt", "k", f, opts)
 		if err != nil {
 			t.Fatalf("%d bytes: %v", n, err)
 		}
@@ -56,13 +56,13 @@ func TestDownloadAtInRanges(t *testing.T) {
 func TestDownloadVersion(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
-	if err := st.PutBucketVersioning(ctx, "b", objstore.VersioningEnabled); err != nil {
+	if err := st.PutBucketVersioning(ctx, "bkt", objstore.VersioningEnabled); err != nil {
 		t.Fatal(err)
 	}
 	first := put(t, st, "k", []byte("first"))
 	put(t, st, "k", []byte("second"))
 	var buf bytes.Buffer
-	if _, err := transfer.Download(ctx, st, "b", "k", &buf, transfer.Options{VersionID: first.VersionID}); err != nil {
+	if _, err := transfer.Download(ctx, st, "bkt", "k", &buf, transfer.Options{VersionID: first.VersionID}); err != nil {
 		t.Fatal(err)
 	}
 	if buf.String() != "first" {
@@ -72,7 +72,7 @@ func TestDownloadVersion(t *testing.T) {
 
 func TestDownloadMissing(t *testing.T) {
 	st := newStore(t)
-	_, err := transfer.Download(context.Background(), st, "b", "nope", io.Discard, transfer.Options{})
+	_, err := transfer.Download(context.Background(), st, "bkt", "nope", io.Discard, transfer.Options{})
 	if !errors.Is(err, objstore.ErrNoSuchKey) {
 		t.Errorf("got %v, want NoSuchKey", err)
 	}
@@ -102,7 +102,7 @@ func TestDownloadAtRefusesToMixVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, err = transfer.DownloadAt(context.Background(), ow, "b", "k", f, small())
+	_, err = transfer.DownloadAt(context.Background(), ow, "bkt", "k", f, small())
 	if !errors.Is(err, objstore.ErrPreconditionFailed) {
 		t.Errorf("download of an object overwritten midway: %v, want PreconditionFailed", err)
 	}

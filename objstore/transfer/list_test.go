@@ -13,7 +13,7 @@ import (
 func keys(t *testing.T, st objstore.Store, prefix string) []string {
 	t.Helper()
 	var ks []string
-	for o, err := range transfer.Objects(context.Background(), st, "b", objstore.ListOptions{Prefix: prefix, MaxKeys: 2}) {
+	for o, err := range transfer.Objects(context.Background(), st, "bkt", objstore.ListOptions{Prefix: prefix, MaxKeys: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestDeletePrefix(t *testing.T) {
 		put(t, st, k, []byte(k))
 	}
 	var deleted []string
-	if err := transfer.DeletePrefix(context.Background(), st, "b", "a/", transfer.Options{}, func(k string) { deleted = append(deleted, k) }); err != nil {
+	if err := transfer.DeletePrefix(context.Background(), st, "bkt", "a/", transfer.Options{}, func(k string) { deleted = append(deleted, k) }); err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(deleted)
@@ -54,25 +54,25 @@ func TestDeletePrefix(t *testing.T) {
 func TestEmptyBucketThenDelete(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
-	if err := st.PutBucketVersioning(ctx, "b", objstore.VersioningEnabled); err != nil {
+	if err := st.PutBucketVersioning(ctx, "bkt", objstore.VersioningEnabled); err != nil {
 		t.Fatal(err)
 	}
 	put(t, st, "k", []byte("1"))
 	put(t, st, "k", []byte("2"))
 	put(t, st, "gone", []byte("3"))
-	if _, err := st.DeleteObject(ctx, "b", "gone", objstore.DeleteOptions{}); err != nil {
+	if _, err := st.DeleteObject(ctx, "bkt", "gone", objstore.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateMultipartUpload(ctx, "b", "pending", objstore.PutOptions{Size: -1}); err != nil {
+	if _, err := st.CreateMultipartUpload(ctx, "bkt", "pending", objstore.PutOptions{Size: -1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteBucket(ctx, "b"); !errors.Is(err, objstore.ErrBucketNotEmpty) {
+	if err := st.DeleteBucket(ctx, "bkt"); !errors.Is(err, objstore.ErrBucketNotEmpty) {
 		t.Fatalf("delete of a bucket with versions: %v, want BucketNotEmpty", err)
 	}
-	if err := transfer.EmptyBucket(ctx, st, "b", transfer.Options{}); err != nil {
+	if err := transfer.EmptyBucket(ctx, st, "bkt", transfer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteBucket(ctx, "b"); err != nil {
+	if err := st.DeleteBucket(ctx, "bkt"); err != nil {
 		t.Errorf("delete after EmptyBucket: %v", err)
 	}
 }

@@ -27,7 +27,7 @@ func small() transfer.Options {
 	return transfer.Options{Threshold: 6 * mib, CopyThreshold: 6 * mib, PartSize: 5 * mib}
 }
 
-// newStore opens a disk store in a temp dir with bucket "b".
+// newStore opens a disk store in a temp dir with bucket "bkt".
 func newStore(t *testing.T) objstore.Store {
 	t.Helper()
 	st, err := disk.Open(t.TempDir(), disk.Options{})
@@ -35,7 +35,7 @@ func newStore(t *testing.T) objstore.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.CreateBucket(context.Background(), "b", objstore.CreateBucketOptions{}); err != nil {
+	if err := st.CreateBucket(context.Background(), "bkt", objstore.CreateBucketOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -55,7 +55,7 @@ func randomBytes(n int, seed uint64) []byte {
 func readObject(t *testing.T, st objstore.Store, key string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := transfer.Download(context.Background(), st, "b", key, &buf, transfer.Options{}); err != nil {
+	if _, err := transfer.Download(context.Background(), st, "bkt", key, &buf, transfer.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -64,7 +64,7 @@ func readObject(t *testing.T, st objstore.Store, key string) []byte {
 // noUploadsLeft fails the test if any multipart upload is in progress.
 func noUploadsLeft(t *testing.T, st objstore.Store) {
 	t.Helper()
-	res, err := st.ListMultipartUploads(context.Background(), "b", objstore.ListUploadsOptions{})
+	res, err := st.ListMultipartUploads(context.Background(), "bkt", objstore.ListUploadsOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +93,14 @@ func TestUploadSmallIsOnePut(t *testing.T) {
 	data := randomBytes(1000, 1)
 	opts := small()
 	opts.Put.ContentType = "text/plain"
-	info, err := transfer.Upload(context.Background(), st, "b", "k", bytes.NewReader(data), int64(len(data)), opts)
+	info, err := transfer.Upload(context.Background(), st, "bkt", "k", bytes.NewReader(data), int64(len(data)), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info.ETag != md5hex(data) {
 		t.Errorf("ETag %q, want the MD5 of the data %q", info.ETag, md5hex(data))
 	}
-	head, err := st.HeadObject(context.Background(), "b", "k", objstore.GetOptions{})
+	head, err := st.HeadObject(context.Background(), "bkt", "k", objstore.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestUploadMultipart(t *testing.T) {
 			var got counter
 			opts := small()
 			opts.Progress = got.add
-			info, err := transfer.Upload(context.Background(), st, "b", "k", c.body(t), c.size, opts)
+			info, err := transfer.Upload(context.Background(), st, "bkt", "k", c.body(t), c.size, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,7 +165,7 @@ func TestUploadStreamBelowThresholdAndEmpty(t *testing.T) {
 	st := newStore(t)
 	for _, n := range []int{0, 1, 5 * mib} {
 		data := randomBytes(n, 3)
-		info, err := transfer.Upload(context.Background(), st, "b", "k", onlyReader{bytes.NewReader(data)}, -1, small())
+		info, err := transfer.Upload(context.Background(), st, "bkt", "k", onlyReader{bytes.NewReader(data)}, -1, small())
 		if err != nil {
 			t.Fatalf("%d bytes: %v", n, err)
 		}
@@ -195,19 +195,19 @@ func (f *failingReader) Read(p []byte) (int, error) {
 
 func TestUploadFailureAbortsAndLeavesNoObject(t *testing.T) {
 	st := newStore(t)
-	_, err := transfer.Upload(context.Background(), st, "b", "k", &failingReader{n: 11 * mib}, -1, small())
+	_, err := transfer.Upload(context.Background(), st, "bkt", "k", &failingReader{n: 11 * mib}, -1, small())
 	if !errors.Is(err, errDiskGone) {
 		t.Fatalf("got %v, want the reader's error", err)
 	}
 	noUploadsLeft(t, st)
-	if _, err := st.HeadObject(context.Background(), "b", "k", objstore.GetOptions{}); !errors.Is(err, objstore.ErrNoSuchKey) {
+	if _, err := st.HeadObject(context.Background(), "bkt", "k", objstore.GetOptions{}); !errors.Is(err, objstore.ErrNoSuchKey) {
 		t.Errorf("head after a failed upload: %v, want NoSuchKey", err)
 	}
 }
 
 func TestUploadShortFileFails(t *testing.T) {
 	st := newStore(t)
-	_, err := transfer.Upload(context.Background(), st, "b", "k", onlyReader{bytes.NewReader(make([]byte, 7*mib))}, 12*mib, small())
+	_, err := transfer.Upload(context.Background(), st, "bkt", "k", onlyReader{bytes.NewReader(make([]byte, 7*mib))}, 12*mib, small())
 	if err == nil {
 		t.Fatal("an upload of 7 MiB announced as 12 MiB succeeded")
 	}
@@ -218,7 +218,7 @@ func TestUploadCanceled(t *testing.T) {
 	st := newStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := transfer.Upload(ctx, st, "b", "k", bytes.NewReader(make([]byte, 12*mib)), 12*mib, small())
+	_, err := transfer.Upload(ctx, st, "bkt", "k", bytes.NewReader(make([]byte, 12*mib)), 12*mib, small())
 	if err == nil {
 		t.Fatal("an upload with a canceled context succeeded")
 	}
