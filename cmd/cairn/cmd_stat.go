@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -92,18 +94,33 @@ func statObject(ctx context.Context, st objstore.Store, loc location, versionID 
 	}, nil
 }
 
+// printStat prints si as "Name: value" lines, leaving out what is empty.
 func printStat(w io.Writer, si statInfo) error {
-	_, err := fmt.Fprintf(w, `%s
-  Size:          %d
-  ETag:          "%s"
-  Last-Modified: %s
-  Content-Type:  %s
-  Storage-Class: %s
-  Version-Id:    %s
-  Parts:         %d
-  Metadata:      %s
-  Tags:          %s
-`, si.URL, si.Size, si.ETag, si.LastModified.Local().Format(time.RFC1123), si.ContentType,
-		si.StorageClass, si.VersionID, si.Parts, formatMap(si.Metadata), formatMap(si.Tags))
+	fields := []struct{ name, value string }{
+		{"Size", strconv.FormatInt(si.Size, 10)},
+		{"ETag", `"` + si.ETag + `"`},
+		{"Last-Modified", si.LastModified.Local().Format(time.RFC1123)},
+		{"Content-Type", si.ContentType},
+		{"Storage-Class", si.StorageClass},
+		{"Version-Id", si.VersionID},
+		{"Parts", partsCount(si.Parts)},
+		{"Metadata", formatMap(si.Metadata)},
+		{"Tags", formatMap(si.Tags)},
+	}
+	var b strings.Builder
+	b.WriteString(si.URL + "\n")
+	for _, f := range fields {
+		if f.value != "" {
+			fmt.Fprintf(&b, "  %-14s %s\n", f.name+":", f.value)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func partsCount(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
