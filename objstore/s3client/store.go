@@ -2,10 +2,10 @@ package s3client
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"sync/atomic"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -14,8 +14,10 @@ import (
 // Store is an objstore.Store over an S3 endpoint. It is safe for
 // concurrent use.
 type Store struct {
-	client  *s3.Client
-	http    aws.HTTPClient
+	client *s3.Client
+	// idle closes the idle connections of the HTTP client the store
+	// built; nil when the caller gave one.
+	idle    func()
 	tempDir string
 	// plainHTTP tells that requests go without TLS, where the SDK cannot
 	// send a checksum as a trailer.
@@ -33,20 +35,24 @@ func New(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{
+	st := &Store{
 		client:    s3.NewFromConfig(cfg, s3Options(opts)),
-		http:      cfg.HTTPClient,
 		tempDir:   opts.TempDir,
 		plainHTTP: strings.HasPrefix(strings.ToLower(opts.Endpoint), "http://"),
-	}, nil
+	}
+	if c, ok := cfg.HTTPClient.(*http.Client); ok && opts.HTTPClient == nil {
+		st.idle = c.CloseIdleConnections
+	}
+	return st, nil
 }
 
-// Close releases the store's idle connections. Calls after Close fail
-// with objstore.ErrStoreClosed; closing twice is harmless.
+// Close releases the store's idle connections (those of its own HTTP
+// client, not of one given in Options). Calls after Close fail with
+// objstore.ErrStoreClosed; closing twice is harmless.
 func (s *Store) Close() error {
 	s.closed.Store(true)
-	if c, ok := s.http.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
+	if s.idle != nil {
+		s.idle()
 	}
 	return nil
 }
