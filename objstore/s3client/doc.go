@@ -11,7 +11,10 @@
 //     Content-Length and without reading them first. A body that cannot be
 //     rewound (not an io.ReadSeeker) is sent as UNSIGNED-PAYLOAD, over
 //     HTTPS as over plain HTTP, since signing its hash would need a second
-//     read; the body is checked to hold exactly the size given
+//     read. A rewindable one is signed over plain HTTP (read twice: to
+//     hash, then to send) unless Options.UnsignedPayload says otherwise,
+//     and sent unsigned over HTTPS, as the SDK does. Either way the body
+//     is checked to hold exactly the size given
 //     (objstore.ErrIncompleteBody), and a surplus is found before the last
 //     byte is sent, so the server never stores a cut version.
 //   - Bodies of unknown size (Size -1) are buffered before a single PUT,

@@ -77,7 +77,7 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 		ChecksumCRC64NVME: sums.CRC64NVME,
 		ChecksumSHA1:      sums.SHA1,
 		ChecksumSHA256:    sums.SHA256,
-	}, callOptions(!p.seekable, "")...)
+	}, callOptions(!p.seekable || s.unsigned, "")...)
 	if err != nil {
 		return objstore.PartInfo{}, o.wrap(p.cause(err))
 	}

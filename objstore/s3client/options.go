@@ -55,6 +55,11 @@ type Options struct {
 	// TempDir is where PutObject buffers bodies of unknown size. Empty
 	// means os.TempDir().
 	TempDir string
+	// UnsignedPayload sends every body as UNSIGNED-PAYLOAD, over plain
+	// HTTP too: a rewindable body is then read once instead of twice
+	// (once to hash it for the signature), at the cost of the integrity
+	// check the signed hash gives on a connection without TLS.
+	UnsignedPayload bool
 }
 
 // sdkConfig loads the AWS configuration that opts describe.

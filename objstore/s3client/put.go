@@ -33,7 +33,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	}
 	defer p.release()
 	in := putInput(bucket, key, p, &opts)
-	out, err := s.client.PutObject(ctx, in, callOptions(!p.seekable, opts.Expires)...)
+	out, err := s.client.PutObject(ctx, in, callOptions(!p.seekable || s.unsigned, opts.Expires)...)
 	if err != nil {
 		return objstore.ObjectInfo{}, o.wrap(p.cause(err))
 	}

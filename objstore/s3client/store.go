@@ -22,7 +22,9 @@ type Store struct {
 	// plainHTTP tells that requests go without TLS, where the SDK cannot
 	// send a checksum as a trailer.
 	plainHTTP bool
-	closed    atomic.Bool
+	// unsigned sends every body as UNSIGNED-PAYLOAD (Options.UnsignedPayload).
+	unsigned bool
+	closed   atomic.Bool
 }
 
 var _ objstore.Store = (*Store)(nil)
@@ -39,6 +41,7 @@ func New(ctx context.Context, opts Options) (*Store, error) {
 		client:    s3.NewFromConfig(cfg, s3Options(opts)),
 		tempDir:   opts.TempDir,
 		plainHTTP: strings.HasPrefix(strings.ToLower(opts.Endpoint), "http://"),
+		unsigned:  opts.UnsignedPayload,
 	}
 	if c, ok := cfg.HTTPClient.(*http.Client); ok && opts.HTTPClient == nil {
 		st.idle = c.CloseIdleConnections

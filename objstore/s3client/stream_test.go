@@ -182,3 +182,46 @@ func TestMultipartWithUnseekableParts(t *testing.T) {
 		t.Fatal("assembled object differs from its parts")
 	}
 }
+
+// countingSeeker is a rewindable body that counts the bytes read from it.
+type countingSeeker struct {
+	r *bytes.Reader
+	n int64
+}
+
+func (c *countingSeeker) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingSeeker) Seek(off int64, whence int) (int64, error) { return c.r.Seek(off, whence) }
+
+// TestUnsignedPayloadReadsBodyOnce: over plain HTTP a rewindable body is
+// read twice to sign its hash, and once with Options.UnsignedPayload.
+func TestUnsignedPayloadReadsBodyOnce(t *testing.T) {
+	srv := startServer(t, serverConfig{})
+	data := noise(1<<20, 5)
+	for _, c := range []struct {
+		unsigned bool
+		reads    int64
+	}{{false, 2}, {true, 1}} {
+		s := openClient(t, s3client.Options{Endpoint: srv.URL, UnsignedPayload: c.unsigned})
+		bucket := "signed"
+		if c.unsigned {
+			bucket = "unsigned"
+		}
+		mustBucket(t, s, bucket)
+		body := &countingSeeker{r: bytes.NewReader(data)}
+		info, err := s.PutObject(t.Context(), bucket, "k", body, objstore.PutOptions{Size: int64(len(data))})
+		if err != nil {
+			t.Fatalf("put (unsigned %v): %v", c.unsigned, err)
+		}
+		if info.ETag != md5hex(data) {
+			t.Fatalf("put (unsigned %v): ETag %q", c.unsigned, info.ETag)
+		}
+		if body.n != c.reads*int64(len(data)) {
+			t.Errorf("unsigned %v: read %d bytes of a %d-byte body, want %d times", c.unsigned, body.n, len(data), c.reads)
+		}
+	}
+}
