@@ -39,71 +39,77 @@ func boolByte(v bool) byte {
 	return 0
 }
 
-// decoder reads what encoder wrote. The first failure sticks in err and
-// every later read returns a zero value.
+// decoder reads what encoder wrote. It works on a string copy of the
+// record, so that every string field it returns shares that one
+// allocation. The first failure sticks in err and every later read
+// returns a zero value.
 type decoder struct {
-	b   []byte
+	s   string
 	err error
 }
 
-func (d *decoder) fail() { d.err = errShortRecord; d.b = nil }
+func newDecoder(b []byte) decoder { return decoder{s: string(b)} }
+
+func (d *decoder) fail() { d.err = errShortRecord; d.s = "" }
 
 func (d *decoder) byte() byte {
-	if len(d.b) < 1 {
+	if len(d.s) < 1 {
 		d.fail()
 		return 0
 	}
-	v := d.b[0]
-	d.b = d.b[1:]
+	v := d.s[0]
+	d.s = d.s[1:]
 	return v
 }
 
 func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
+	var v uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return v
+		}
 	}
-	d.b = d.b[n:]
-	return v
+	d.fail()
+	return 0
 }
 
 func (d *decoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) raw(p []byte) {
-	if len(d.b) < len(p) {
+	if len(d.s) < len(p) {
 		d.fail()
 		return
 	}
-	copy(p, d.b)
-	d.b = d.b[len(p):]
+	copy(p, d.s)
+	d.s = d.s[len(p):]
 }
 
-func (d *decoder) next() []byte {
+func (d *decoder) str() string {
 	n := d.uint()
-	if uint64(len(d.b)) < n {
+	if uint64(len(d.s)) < n {
 		d.fail()
-		return nil
+		return ""
 	}
-	v := d.b[:n]
-	d.b = d.b[n:]
+	v := d.s[:n]
+	d.s = d.s[n:]
 	return v
 }
 
-func (d *decoder) str() string { return string(d.next()) }
-func (d *decoder) bool() bool  { return d.byte() != 0 }
+func (d *decoder) bool() bool { return d.byte() != 0 }
 
 func (d *decoder) strMap() map[string]string {
 	n := d.uint()
-	if n == 0 || n > uint64(len(d.b)) {
+	if n == 0 || n > uint64(len(d.s)) {
 		return nil
 	}
 	m := make(map[string]string, n)

@@ -1,6 +1,7 @@
 package disk
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 )
@@ -50,6 +51,9 @@ func appendString(b []byte, s string) []byte {
 
 // readString decodes one escaped, terminated string from the front of b.
 func readString(b []byte) (string, []byte, error) {
+	if i := bytes.IndexByte(b, escByte); i >= 0 && i+1 < len(b) && b[i+1] == escTerm {
+		return string(b[:i]), b[i+2:], nil // no escaped NUL inside
+	}
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); i++ {
 		if b[i] != escByte {

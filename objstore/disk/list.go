@@ -48,10 +48,11 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 	}
 	var last string
 	var lastKind byte
+	res.Objects = make([]objstore.ObjectInfo, 0, w.limit)
 	res.IsTruncated, err = w.run(s.db, walkFuncs{
 		entry: func(key string, _, v []byte) error {
-			rec, err := decodeVersion(v)
-			if err != nil {
+			var rec versionRecord
+			if err := rec.decode(v); err != nil {
 				return fmt.Errorf("list %s at %q: %w", bucket, key, err)
 			}
 			info := rec.info(bucket, key)

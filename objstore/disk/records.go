@@ -28,7 +28,7 @@ func (r *bucketRecord) encode() []byte {
 }
 
 func decodeBucket(b []byte) (*bucketRecord, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if f := d.byte(); f != recordFormat1 {
 		return nil, fmt.Errorf("bucket record format %d: %w", f, errShortRecord)
 	}
@@ -134,12 +134,21 @@ func (r *versionRecord) encode() []byte {
 }
 
 func decodeVersion(b []byte) (*versionRecord, error) {
-	d := decoder{b: b}
+	r := new(versionRecord)
+	if err := r.decode(b); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// decode sets r to the record encoded in b.
+func (r *versionRecord) decode(b []byte) error {
+	d := newDecoder(b)
 	if f := d.byte(); f != recordFormat1 {
-		return nil, fmt.Errorf("version record format %d: %w", f, errShortRecord)
+		return fmt.Errorf("version record format %d: %w", f, errShortRecord)
 	}
 	flags := d.byte()
-	r := &versionRecord{
+	*r = versionRecord{
 		Null: flags&flagNull != 0, DeleteMarker: flags&flagDeleteMarker != 0,
 		Inline: flags&flagInline != 0, LegalHold: flags&flagLegalHold != 0,
 	}
@@ -160,14 +169,14 @@ func decodeVersion(b []byte) (*versionRecord, error) {
 	}
 	r.Segments = decodeSegments(&d)
 	if d.err != nil {
-		return nil, fmt.Errorf("version record: %w", d.err)
+		return fmt.Errorf("version record: %w", d.err)
 	}
-	return r, nil
+	return nil
 }
 
 func decodeSegments(d *decoder) []segment {
 	n := d.uint()
-	if n == 0 || n > uint64(len(d.b)) {
+	if n == 0 || n > uint64(len(d.s)) {
 		return nil
 	}
 	segs := make([]segment, n)
@@ -262,7 +271,7 @@ func (r *uploadRecord) encode() []byte {
 }
 
 func decodeUpload(b []byte) (*uploadRecord, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if f := d.byte(); f != recordFormat1 {
 		return nil, fmt.Errorf("upload record format %d: %w", f, errShortRecord)
 	}
@@ -296,7 +305,7 @@ func (r *partRecord) encode() []byte {
 }
 
 func decodePart(b []byte) (*partRecord, error) {
-	d := decoder{b: b}
+	d := newDecoder(b)
 	if f := d.byte(); f != recordFormat1 {
 		return nil, fmt.Errorf("part record format %d: %w", f, errShortRecord)
 	}

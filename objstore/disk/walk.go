@@ -39,9 +39,9 @@ func (w *walk) run(r pebble.Reader, fns walkFuncs) (truncated bool, err error) {
 	if string(w.start) > string(lower) {
 		start = w.start
 	}
-	n := 0
+	n, skip := 0, len(bucketPrefix(w.family, w.bucket))
 	for valid := it.SeekGE(start); valid; {
-		key, _, err := parseObjectKey(w.family, w.bucket, it.Key())
+		key, _, err := readString(it.Key()[skip:])
 		if err != nil {
 			return false, fmt.Errorf("list %s at %q: %w", w.bucket, it.Key(), err)
 		}
