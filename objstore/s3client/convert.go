@@ -32,13 +32,33 @@ func optTime(t time.Time) *time.Time {
 	return &t
 }
 
-// optInt32 returns a pointer to n, or nil for zero.
-func optInt32(n int) *int32 {
+// pageSize returns the page size of a listing: nil (S3's default of
+// 1000) for zero, and at most 1000, which S3 caps it at anyway. Negative
+// sizes go as they are, for the server to refuse.
+func pageSize(n int) *int32 {
 	if n == 0 {
 		return nil
 	}
-	v := int32(n)
+	v := int32(max(min(n, objstore.MaxListKeys), -1))
 	return &v
+}
+
+// checkPart checks a part number (1 to 10,000) before it travels as an
+// int32 that a larger value would wrap around in.
+func checkPart(n int) (*int32, error) {
+	if n < 1 || n > objstore.MaxPartNumber {
+		return nil, fmt.Errorf("part number %d: %w", n, objstore.ErrTooManyParts)
+	}
+	v := int32(n)
+	return &v, nil
+}
+
+// optPartNumber is checkPart for reads, where 0 means none.
+func optPartNumber(n int) (*int32, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	return checkPart(n)
 }
 
 // unquote strips the quotes S3 puts around ETags.

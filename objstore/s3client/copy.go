@@ -49,7 +49,8 @@ func copyOptions(opts *objstore.CopyOptions) []func(*s3.Options) {
 
 // describe completes the description of a version just written with a
 // HEAD of it: by version ID when S3 gave one, else of the key as long as
-// its ETag is still the copy's. It keeps what it has when the HEAD fails.
+// its ETag is still the one written. It keeps what it has when the HEAD
+// fails.
 func (s *Store) describe(ctx context.Context, info objstore.ObjectInfo, versioned bool) objstore.ObjectInfo {
 	opts := objstore.GetOptions{}
 	if versioned {
@@ -109,12 +110,16 @@ func (s *Store) UploadPartCopy(ctx context.Context, bucket, key, uploadID string
 	if err := s.checkObject(o); err != nil {
 		return objstore.PartInfo{}, err
 	}
+	num, err := checkPart(partNumber)
+	if err != nil {
+		return objstore.PartInfo{}, o.wrap(err)
+	}
 	src := &opts.Source
 	out, err := s.client.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
 		Bucket:                      aws.String(bucket),
 		Key:                         aws.String(key),
 		UploadId:                    aws.String(uploadID),
-		PartNumber:                  aws.Int32(int32(partNumber)),
+		PartNumber:                  num,
 		CopySource:                  copySource(*src),
 		CopySourceRange:             rangeHeader(opts.Range),
 		CopySourceIfMatch:           optString(quote(src.IfMatch)),

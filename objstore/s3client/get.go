@@ -26,11 +26,15 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string, opts objstore
 	if err := s.checkObject(o); err != nil {
 		return nil, err
 	}
+	part, err := optPartNumber(opts.PartNumber)
+	if err != nil {
+		return nil, o.wrap(err)
+	}
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		VersionId:         requestVersion(opts.VersionID),
-		PartNumber:        optInt32(opts.PartNumber),
+		PartNumber:        part,
 		Range:             rangeHeader(opts.Range),
 		IfMatch:           optString(quote(opts.IfMatch)),
 		IfNoneMatch:       optString(quote(opts.IfNoneMatch)),
@@ -56,11 +60,15 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string, opts objstor
 	if err := s.checkObject(o); err != nil {
 		return objstore.ObjectInfo{}, err
 	}
+	part, err := optPartNumber(opts.PartNumber)
+	if err != nil {
+		return objstore.ObjectInfo{}, o.wrap(err)
+	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		VersionId:         requestVersion(opts.VersionID),
-		PartNumber:        optInt32(opts.PartNumber),
+		PartNumber:        part,
 		Range:             rangeHeader(opts.Range),
 		IfMatch:           optString(quote(opts.IfMatch)),
 		IfNoneMatch:       optString(quote(opts.IfNoneMatch)),
@@ -119,9 +127,7 @@ func rangeHeader(r *objstore.Range) *string {
 }
 
 // objectOf reads an object's description from the headers of a GET or
-// HEAD response, and which of its bytes the response holds. The headers
-// only count tags: when there are some, GetObjectTagging reads them, of
-// the version the response named.
+// HEAD response, and which of its bytes the response holds.
 func (s *Store) objectOf(ctx context.Context, bucket, key string, md middleware.Metadata) (*objstore.Object, error) {
 	resp, ok := awsmiddleware.GetRawResponse(md).(*smithyhttp.Response)
 	if !ok || resp == nil {
@@ -145,12 +151,26 @@ func (s *Store) objectOf(ctx context.Context, bucket, key string, md middleware.
 		obj.Ranged = true
 	}
 	obj.Ranged = obj.Ranged || resp.StatusCode == http.StatusPartialContent
-	if tagCount(h) > 0 {
-		tags, _, err := s.GetObjectTagging(ctx, bucket, key, h.Get("x-amz-version-id"))
-		if err != nil {
-			return nil, fmt.Errorf("read tags: %w", err)
-		}
-		obj.Info.Tags = tags
+	if obj.Info.Tags, err = s.tagsOf(ctx, bucket, key, h); err != nil {
+		return nil, err
 	}
 	return obj, nil
+}
+
+// tagsOf reads the tags of the version a response named. The headers only
+// count them (x-amz-tagging-count), so when there are some,
+// GetObjectTagging reads them. A credential that may read objects but
+// not their tags (AccessDenied) gets the object without them.
+func (s *Store) tagsOf(ctx context.Context, bucket, key string, h http.Header) (objstore.Tags, error) {
+	if tagCount(h) == 0 {
+		return nil, nil
+	}
+	tags, _, err := s.GetObjectTagging(ctx, bucket, key, h.Get("x-amz-version-id"))
+	switch {
+	case errors.Is(err, objstore.ErrAccessDenied):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read tags: %w", err)
+	}
+	return tags, nil
 }

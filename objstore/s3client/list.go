@@ -24,7 +24,7 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 		Delimiter:         optString(opts.Delimiter),
 		StartAfter:        optString(opts.StartAfter),
 		ContinuationToken: optString(opts.ContinuationToken),
-		MaxKeys:           optInt32(min(opts.MaxKeys, objstore.MaxListKeys)),
+		MaxKeys:           pageSize(opts.MaxKeys),
 		EncodingType:      types.EncodingTypeUrl,
 	})
 	if err != nil {

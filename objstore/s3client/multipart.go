@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,6 +58,10 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	if err := checkChecksum(opts.Checksum); err != nil {
 		return objstore.PartInfo{}, o.wrap(err)
 	}
+	num, err := checkPart(partNumber)
+	if err != nil {
+		return objstore.PartInfo{}, o.wrap(err)
+	}
 	p, err := s.payloadFor(body, opts.Size, objstore.MaxPartSize, opts.Checksum)
 	if err != nil {
 		return objstore.PartInfo{}, o.wrap(err)
@@ -67,7 +72,7 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		UploadId:          aws.String(uploadID),
-		PartNumber:        aws.Int32(int32(partNumber)),
+		PartNumber:        num,
 		Body:              p.body,
 		ContentLength:     aws.Int64(p.size),
 		ContentMD5:        optString(opts.ContentMD5),
@@ -138,6 +143,9 @@ func (s *Store) completedParts(ctx context.Context, bucket, key, uploadID string
 	var alg objstore.ChecksumAlgorithm
 	out := make([]types.CompletedPart, len(parts))
 	for i, p := range parts {
+		if p.PartNumber < 0 || p.PartNumber > math.MaxInt32 {
+			return nil, fmt.Errorf("s3 CompleteMultipartUpload %s/%s: part number %d: %w", bucket, key, p.PartNumber, objstore.ErrInvalidPart)
+		}
 		out[i] = types.CompletedPart{PartNumber: aws.Int32(int32(p.PartNumber)), ETag: aws.String(quote(p.ETag))}
 		if p.Checksum == "" {
 			continue
@@ -179,7 +187,7 @@ func (s *Store) ListParts(ctx context.Context, bucket, key, uploadID string, opt
 	}
 	in := &s3.ListPartsInput{
 		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
-		MaxParts: optInt32(opts.MaxParts),
+		MaxParts: pageSize(opts.MaxParts),
 	}
 	if opts.PartNumberMarker > 0 {
 		in.PartNumberMarker = aws.String(strconv.Itoa(opts.PartNumberMarker))
@@ -225,7 +233,7 @@ func (s *Store) ListMultipartUploads(ctx context.Context, bucket string, opts ob
 		Delimiter:      optString(opts.Delimiter),
 		KeyMarker:      optString(opts.KeyMarker),
 		UploadIdMarker: optString(opts.UploadIDMarker),
-		MaxUploads:     optInt32(opts.MaxUploads),
+		MaxUploads:     pageSize(opts.MaxUploads),
 		EncodingType:   types.EncodingTypeUrl,
 	})
 	if err != nil {

@@ -32,7 +32,7 @@ func (s *Store) ListObjectVersions(ctx context.Context, bucket string, opts objs
 		Delimiter:       optString(opts.Delimiter),
 		KeyMarker:       optString(opts.KeyMarker),
 		VersionIdMarker: optString(opts.VersionIDMarker),
-		MaxKeys:         optInt32(opts.MaxKeys),
+		MaxKeys:         pageSize(opts.MaxKeys),
 		EncodingType:    types.EncodingTypeUrl,
 	}, captureBody(&raw))
 	if err != nil {
