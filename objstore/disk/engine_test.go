@@ -319,3 +319,33 @@ func TestClosedStoreRefusesCalls(t *testing.T) {
 		}
 	}
 }
+
+// eofReader returns its last bytes together with io.EOF, as io.Reader
+// allows.
+type eofReader struct{ data []byte }
+
+func (r *eofReader) Read(p []byte) (int, error) {
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	if len(r.data) == 0 {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+func TestBodyEndingWithDataAndEOF(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	mkBucket(t, s, "bkt")
+	for _, size := range []int{10, 100 << 10, 3 << 20} {
+		data := randBytes(size, uint64(size))
+		for _, known := range []int64{int64(size), -1} {
+			_, err := s.PutObject(context.Background(), "bkt", "k", &eofReader{data: data}, objstore.PutOptions{Size: known})
+			if err != nil {
+				t.Fatalf("%d bytes, size %d: %v", size, known, err)
+			}
+			if got := get(t, s, "bkt", "k", objstore.GetOptions{}); !bytes.Equal(got, data) {
+				t.Fatalf("%d bytes, size %d: read back differs", size, known)
+			}
+		}
+	}
+}

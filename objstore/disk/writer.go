@@ -220,7 +220,7 @@ func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *
 		done += int64(n)
 		switch {
 		case rerr == nil:
-		case spec.size < 0 && rerr == io.EOF:
+		case rerr == io.EOF && (spec.size < 0 || done == spec.size):
 			return done, nil
 		default:
 			return done, bodyError(rerr, spec.size)
