@@ -43,7 +43,12 @@
 //   - Some answers of S3 say less than the contract returns: CopyObject
 //     and CompleteMultipartUpload read the new version back with a HEAD
 //     (by version ID, or by ETag on unversioned buckets), HeadBucket adds
-//     GetBucketVersioning and ListBuckets, and GetObject and HeadObject
-//     report a tag count only, so ObjectInfo.Tags is read with
-//     GetObjectTagging when the caller needs it.
+//     GetBucketVersioning and ListBuckets, and the headers of GetObject and
+//     HeadObject only count tags, so an object's tags, when it has some,
+//     are read with GetObjectTagging. Part counts come from the ETag
+//     ("-N"), which S3 reports on every read, where x-amz-mp-parts-count
+//     comes only with a part number.
+//   - A PUT without a content type goes without one (the SDK would send
+//     application/octet-stream), so the server applies its own default,
+//     binary/octet-stream on S3.
 package s3client
