@@ -20,6 +20,10 @@ import (
 // configuration chain name one.
 const defaultRegion = "us-east-1"
 
+// idleConnsPerHost is how many idle connections to the endpoint the
+// store's own HTTP client keeps for reuse (the SDK's default is 10).
+const idleConnsPerHost = 64
+
 // Options configure a client store.
 type Options struct {
 	// Endpoint is the S3 endpoint URL, e.g. http://127.0.0.1:9000.
@@ -117,6 +121,10 @@ func httpClient(base aws.HTTPClient, opts Options) (*http.Client, error) {
 	}
 	var tlsErr error
 	bc = bc.WithTransportOptions(func(tr *http.Transport) {
+		// One endpoint serves every request: keep as many connections
+		// idle for it as parallel part transfers and range reads use.
+		tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, idleConnsPerHost)
+		tr.MaxIdleConns = max(tr.MaxIdleConns, idleConnsPerHost)
 		if tr.TLSClientConfig == nil {
 			tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		}
