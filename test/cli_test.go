@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -370,5 +371,28 @@ func TestCLIProgressBarOnTerminal(t *testing.T) {
 	}
 	if s := string(out); !strings.Contains(s, "100%") || !strings.Contains(s, "MiB") {
 		t.Errorf("cp on a terminal showed no progress bar:\n%q", s)
+	}
+}
+
+func TestCLICopyIntoFifoWritesThrough(t *testing.T) {
+	c := newCLI(t)
+	c.ok("mb", "s3://bkt")
+	body := strings.Repeat("through a named pipe\n", 500)
+	c.okIn(strings.NewReader(body), "cp", "-", "s3://bkt/k")
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- string(b)
+	}()
+	c.ok("cp", "s3://bkt/k", fifo)
+	if s := <-got; s != body {
+		t.Errorf("the pipe's reader got %d bytes, want %d", len(s), len(body))
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("cp replaced the named pipe: %v %v", fi.Mode(), err)
 	}
 }

@@ -94,11 +94,41 @@ func (c *copier) uploadFile(ctx context.Context, j cpJob) error {
 	return on(j.dst.String(), c.upload(ctx, j.dst, f, fi.Size(), j.src.local))
 }
 
-// downloadFile writes the object into a temporary file beside the
-// destination and renames it into place once whole, so the destination
-// is never seen half written. It keeps the object's time as its mtime.
-func (c *copier) downloadFile(ctx context.Context, j cpJob) (err error) {
-	dir, name := filepath.Split(j.dst.local)
+// downloadFile writes the object to a local file. A new or regular
+// file is written whole beside its final name and renamed into place, so
+// it is never seen half written; anything else (a device, a pipe) is
+// written in place. Symbolic links are followed.
+func (c *copier) downloadFile(ctx context.Context, j cpJob) error {
+	target := j.dst.local
+	if fi, err := os.Stat(target); err == nil {
+		if !fi.Mode().IsRegular() {
+			return c.downloadInPlace(ctx, j)
+		}
+		if real, err := filepath.EvalSymlinks(target); err == nil {
+			target = real
+		}
+	}
+	return c.downloadReplace(ctx, j, target)
+}
+
+// downloadInPlace writes the object into the existing non-regular file
+// the job names.
+func (c *copier) downloadInPlace(ctx context.Context, j cpJob) error {
+	f, err := os.OpenFile(j.dst.local, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return on(j.dst.local, err)
+	}
+	if _, err := transfer.Download(ctx, c.st, j.src.bucket, j.src.key, f, c.opts); err != nil {
+		f.Close()
+		return on(j.src.String(), err)
+	}
+	return on(j.dst.local, f.Close())
+}
+
+// downloadReplace writes the object into a temporary file beside target
+// and renames it to target once whole, with the object's time as mtime.
+func (c *copier) downloadReplace(ctx context.Context, j cpJob, target string) (err error) {
+	dir, name := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
@@ -125,5 +155,5 @@ func (c *copier) downloadFile(ctx context.Context, j cpJob) (err error) {
 	if err := os.Chtimes(tmp.Name(), info.LastModified, info.LastModified); err != nil {
 		return on(j.dst.local, err)
 	}
-	return on(j.dst.local, os.Rename(tmp.Name(), j.dst.local))
+	return on(j.dst.local, os.Rename(tmp.Name(), target))
 }

@@ -75,6 +75,8 @@ func describe(err error) string {
 	switch {
 	case errors.As(err, &le):
 		return le.Error()
+	case errors.As(err, &te) && errors.As(te.err, &pe) && pe.Path == te.target:
+		return te.target + ": " + pe.Err.Error()
 	case errors.As(err, &te):
 		return te.target + ": " + describe(te.err)
 	case errors.As(err, &ve):
