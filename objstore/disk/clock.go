@@ -26,11 +26,12 @@ type seqClock struct {
 	now   func() time.Time
 }
 
-var seqLeaseKey = metaKey("seq-lease")
+// seqLeaseName names the M key that holds the seq lease.
+const seqLeaseName = "seq-lease"
 
 func openClock(db *pebble.DB) (*seqClock, error) {
 	c := &seqClock{db: db, now: time.Now}
-	v, closer, err := db.Get(seqLeaseKey)
+	v, closer, err := db.Get(metaKey(seqLeaseName))
 	switch {
 	case errors.Is(err, pebble.ErrNotFound):
 		return c, nil
@@ -55,7 +56,7 @@ func (c *seqClock) next() (uint64, error) {
 	if s >= c.lease {
 		lease := s + leaseSpan
 		v := binary.BigEndian.AppendUint64(nil, lease)
-		if err := c.db.Set(seqLeaseKey, v, pebble.Sync); err != nil {
+		if err := c.db.Set(metaKey(seqLeaseName), v, pebble.Sync); err != nil {
 			return 0, fmt.Errorf("extend seq lease: %w", err)
 		}
 		c.lease = lease
