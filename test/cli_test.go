@@ -374,7 +374,7 @@ func TestCLIProgressBarOnTerminal(t *testing.T) {
 	}
 }
 
-func TestCLICopyIntoFifoWritesThrough(t *testing.T) {
+func TestCLICopyThroughFifos(t *testing.T) {
 	c := newCLI(t)
 	c.ok("mb", "s3://bkt")
 	body := strings.Repeat("through a named pipe\n", 500)
@@ -393,6 +393,13 @@ func TestCLICopyIntoFifoWritesThrough(t *testing.T) {
 		t.Errorf("the pipe's reader got %d bytes, want %d", len(s), len(body))
 	}
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
-		t.Errorf("cp replaced the named pipe: %v %v", fi.Mode(), err)
+		t.Fatalf("cp replaced the named pipe: %v %v", fi.Mode(), err)
+	}
+
+	// And from a named pipe, whose size stat cannot tell.
+	go os.WriteFile(fifo, []byte(body), 0o600)
+	c.ok("cp", fifo, "s3://bkt/from-fifo")
+	if s := c.ok("cp", "s3://bkt/from-fifo", "-"); s != body {
+		t.Errorf("upload from a named pipe stored %d bytes, want %d", len(s), len(body))
 	}
 }

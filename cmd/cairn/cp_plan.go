@@ -51,7 +51,7 @@ func planOne(ctx context.Context, st objstore.Store, src, dst location, f cpFlag
 		if fi.IsDir() {
 			return j, usagef("%s is a directory (use --recursive)", src.local)
 		}
-		j.size = fi.Size()
+		j.size = fileSize(fi)
 	}
 	if !dst.stdio() && (dst.isDirLike() || isLocalDir(dst)) {
 		j.dst = dst.child(src.base())

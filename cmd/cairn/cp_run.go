@@ -91,7 +91,16 @@ func (c *copier) uploadFile(ctx context.Context, j cpJob) error {
 	if err != nil {
 		return on(j.src.local, err)
 	}
-	return on(j.dst.String(), c.upload(ctx, j.dst, f, fi.Size(), j.src.local))
+	return on(j.dst.String(), c.upload(ctx, j.dst, f, fileSize(fi), j.src.local))
+}
+
+// fileSize is the size of a regular file, or -1 (unknown) for anything
+// else that can be read, such as a pipe or a device.
+func fileSize(fi os.FileInfo) int64 {
+	if !fi.Mode().IsRegular() {
+		return -1
+	}
+	return fi.Size()
 }
 
 // downloadFile writes the object to a local file. A new or regular
