@@ -24,7 +24,7 @@ const (
 	crashRoundsEnv = "CAIRN_CRASH_ROUNDS"
 	// crashFullEvery is how often (in rounds) every version is re-read
 	// in full; in between, old versions are checked by their last byte.
-	crashFullEvery = 10
+	crashFullEvery = 5
 )
 
 // TestCrash checks that whatever the store told a client is stored
