@@ -1,0 +1,211 @@
+package disk
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+// segment is one data file of a version: the whole object, or one part of
+// a multipart object.
+type segment struct {
+	ID   fileID
+	Size int64
+}
+
+// Flag bits of a versionRecord.
+const (
+	flagNull = 1 << iota
+	flagDeleteMarker
+	flagInline
+	flagChecksum
+	flagLegalHold
+)
+
+// versionRecord is the value of a V key (and, for a live current version,
+// of its L key). Object data is elsewhere: under a D key when Inline, else
+// in the Segments' files.
+type versionRecord struct {
+	Seq          uint64
+	Tag          versionTag
+	Null         bool
+	DeleteMarker bool
+	Size         int64
+	ETag         string
+	LastModified int64 // unix nanoseconds
+	Meta         objstore.ObjectMeta
+	Checksum     *objstore.Checksum
+	PartsCount   int
+	// Reserved for later features; stored and returned unchanged.
+	SSE           string
+	Replication   string
+	RetentionMode string
+	RetainUntil   int64
+	LegalHold     bool
+	// Inline tells that the data is in the KV under DataID.
+	Inline   bool
+	DataID   fileID
+	Segments []segment
+}
+
+func (r *versionRecord) flags() byte {
+	f := bitIf(r.Null, flagNull) | bitIf(r.DeleteMarker, flagDeleteMarker) | bitIf(r.Inline, flagInline)
+	return f | bitIf(r.Checksum != nil, flagChecksum) | bitIf(r.LegalHold, flagLegalHold)
+}
+
+func bitIf(on bool, bit byte) byte {
+	if on {
+		return bit
+	}
+	return 0
+}
+
+func (r *versionRecord) encode() []byte {
+	e := encoder{b: make([]byte, 0, 128+24*len(r.Segments))}
+	e.byte(recordFormat1)
+	e.byte(r.flags())
+	e.uint(r.Seq)
+	e.raw(r.Tag[:])
+	e.int(r.Size)
+	e.str(r.ETag)
+	e.int(r.LastModified)
+	encodeMeta(&e, &r.Meta)
+	if r.Checksum != nil {
+		e.str(string(r.Checksum.Algorithm))
+		e.str(r.Checksum.Value)
+		e.str(r.Checksum.Type)
+	}
+	e.uint(uint64(r.PartsCount))
+	e.str(r.SSE)
+	e.str(r.Replication)
+	e.str(r.RetentionMode)
+	e.int(r.RetainUntil)
+	if r.Inline {
+		e.raw(r.DataID[:])
+	}
+	e.uint(uint64(len(r.Segments)))
+	for _, s := range r.Segments {
+		e.raw(s.ID[:])
+		e.int(s.Size)
+	}
+	return e.b
+}
+
+func decodeVersion(b []byte) (*versionRecord, error) {
+	r := new(versionRecord)
+	if err := r.decode(b); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// decode sets r to the record encoded in b.
+func (r *versionRecord) decode(b []byte) error {
+	d := newDecoder(b)
+	if f := d.byte(); f != recordFormat1 {
+		return fmt.Errorf("version record format %d: %w", f, errShortRecord)
+	}
+	flags := d.byte()
+	*r = versionRecord{
+		Null: flags&flagNull != 0, DeleteMarker: flags&flagDeleteMarker != 0,
+		Inline: flags&flagInline != 0, LegalHold: flags&flagLegalHold != 0,
+	}
+	r.Seq = d.uint()
+	d.raw(r.Tag[:])
+	r.Size = d.int()
+	r.ETag = d.str()
+	r.LastModified = d.int()
+	decodeMeta(&d, &r.Meta)
+	if flags&flagChecksum != 0 {
+		r.Checksum = &objstore.Checksum{Algorithm: objstore.ChecksumAlgorithm(d.str()), Value: d.str(), Type: d.str()}
+	}
+	r.PartsCount = int(d.uint())
+	r.SSE, r.Replication, r.RetentionMode = d.str(), d.str(), d.str()
+	r.RetainUntil = d.int()
+	if r.Inline {
+		d.raw(r.DataID[:])
+	}
+	r.Segments = decodeSegments(&d)
+	if d.err != nil {
+		return fmt.Errorf("version record: %w", d.err)
+	}
+	return nil
+}
+
+func decodeSegments(d *decoder) []segment {
+	n := d.uint()
+	if n == 0 || n > uint64(len(d.s)) {
+		return nil
+	}
+	segs := make([]segment, n)
+	for i := range segs {
+		d.raw(segs[i].ID[:])
+		segs[i].Size = d.int()
+	}
+	return segs
+}
+
+func encodeMeta(e *encoder, m *objstore.ObjectMeta) {
+	e.str(m.ContentType)
+	e.str(m.ContentEncoding)
+	e.str(m.ContentDisposition)
+	e.str(m.ContentLanguage)
+	e.str(m.CacheControl)
+	e.str(m.Expires)
+	e.strMap(m.UserMetadata)
+	e.strMap(m.Tags)
+	e.str(string(m.StorageClass))
+}
+
+func decodeMeta(d *decoder, m *objstore.ObjectMeta) {
+	m.ContentType = d.str()
+	m.ContentEncoding = d.str()
+	m.ContentDisposition = d.str()
+	m.ContentLanguage = d.str()
+	m.CacheControl = d.str()
+	m.Expires = d.str()
+	m.UserMetadata = d.strMap()
+	m.Tags = d.strMap()
+	m.StorageClass = objstore.StorageClass(d.str())
+}
+
+// versionID is the ID S3 clients see for the version.
+func (r *versionRecord) versionID() string {
+	if r.Null {
+		return objstore.NullVersionID
+	}
+	return formatVersionID(r.Seq, r.Tag)
+}
+
+// info describes the version. Maps are copied so that callers may keep
+// and change what they get.
+func (r *versionRecord) info(bucket, key string) objstore.ObjectInfo {
+	oi := objstore.ObjectInfo{
+		Bucket:               bucket,
+		Key:                  key,
+		VersionID:            r.versionID(),
+		DeleteMarker:         r.DeleteMarker,
+		Size:                 r.Size,
+		ETag:                 r.ETag,
+		LastModified:         time.Unix(0, r.LastModified).UTC(),
+		ObjectMeta:           r.Meta,
+		PartsCount:           r.PartsCount,
+		ServerSideEncryption: r.SSE,
+		ReplicationStatus:    r.Replication,
+	}
+	if r.Checksum != nil {
+		c := *r.Checksum
+		oi.Checksum = &c
+	}
+	return oi
+}
+
+// fileIDs lists the data files the version owns.
+func (r *versionRecord) fileIDs() []fileID {
+	ids := make([]fileID, len(r.Segments))
+	for i, s := range r.Segments {
+		ids[i] = s.ID
+	}
+	return ids
+}
