@@ -8,13 +8,16 @@
 //	meta/         pebble: buckets, versions, uploads, parts, small objects
 //	data/00..ff/  one file per object version or multipart part, named by
 //	              a random 128-bit id; the first two hex digits pick the folder
+//	              (a server-side copy hard-links the source's files under new
+//	              names, so every name still belongs to exactly one record)
 //	tmp/          scratch space, emptied at every Open
 //
 // Every mutation is a single pebble batch committed with a synced WAL write.
 // Object data is written to a fresh, unreferenced file which is fsynced
 // (with its folder) before the batch that references it commits, so a crash
 // at any moment leaves either the old or the new version visible and never
-// a torn one. Files nothing references any more (left by a crash, or by
-// readers that held them open) are removed by a sweep that Open starts in
-// the background.
+// a torn one. A data file that a reader has open outlives its version's
+// deletion until the reader closes it. Files nothing references any more
+// (left by a crash) are removed by a sweep that Open starts in the
+// background.
 package disk
