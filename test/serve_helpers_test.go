@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,43 +20,8 @@ const (
 	testRegion    = "us-east-1"
 )
 
-var (
-	buildOnce sync.Once
-	builtPath string
-	buildErr  error
-)
-
-// cairnBinary builds bin/cairn from this checkout once per test run and
-// returns its path.
-func cairnBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		_, file, _, _ := runtime.Caller(0)
-		root := filepath.Dir(filepath.Dir(file))
-		dir, err := os.MkdirTemp("", "cairn-test-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtPath = filepath.Join(dir, "cairn")
-		cmd := exec.Command("go", "build", "-o", builtPath, "./cmd/cairn")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = &buildError{out: string(out), err: err}
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build cairn: %v", buildErr)
-	}
-	return builtPath
-}
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+// cairnBinary returns the cairn command built once per test run.
+func cairnBinary(t *testing.T) string { return cliBinary.get(t) }
 
 // server is a running `cairn serve`.
 type server struct {
