@@ -10,6 +10,7 @@ import (
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
+	"github.com/cairnfs/cairn/objstore/s3client"
 )
 
 // app is what every command shares: the standard streams, the logger and
@@ -23,6 +24,17 @@ type app struct {
 	logger    *slog.Logger
 	getenv    func(string) string
 	dataDir   string
+	// remote, when its endpoint is set, points the commands at an S3
+	// endpoint instead of the embedded store.
+	remote remoteFlags
+}
+
+// remoteFlags choose an S3 endpoint for the object commands.
+type remoteFlags struct {
+	endpoint string
+	region   string
+	profile  string
+	caBundle string
 }
 
 // lockedError reports a data directory that another process holds.
@@ -32,9 +44,40 @@ func (e *lockedError) Error() string {
 	return fmt.Sprintf("data directory %s is in use by another cairn process", e.dir)
 }
 
-// withStore opens the embedded store in the data directory, runs fn on
-// it and closes it.
-func (a *app) withStore(ctx context.Context, fn func(objstore.Store) error) (err error) {
+// withStore opens the store the flags chose (the embedded one in the data
+// directory, or the --endpoint one), runs fn on it and closes it.
+func (a *app) withStore(ctx context.Context, fn func(objstore.Store) error) error {
+	if a.remote.endpoint != "" {
+		return a.withRemote(ctx, fn)
+	}
+	return a.withEmbedded(ctx, fn)
+}
+
+// withRemote runs fn on the S3 endpoint of --endpoint. Credentials come
+// from CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY when set (as for cairn serve),
+// else from the standard AWS chain (environment, ~/.aws profiles).
+func (a *app) withRemote(ctx context.Context, fn func(objstore.Store) error) (err error) {
+	st, err := s3client.New(ctx, s3client.Options{
+		Endpoint:  a.remote.endpoint,
+		Region:    a.remote.region,
+		Profile:   a.remote.profile,
+		CABundle:  a.remote.caBundle,
+		AccessKey: a.getenv("CAIRN_ACCESS_KEY"),
+		SecretKey: a.getenv("CAIRN_SECRET_KEY"),
+	})
+	if err != nil {
+		return fmt.Errorf("endpoint %s: %w", a.remote.endpoint, err)
+	}
+	defer func() {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	return fn(st)
+}
+
+// withEmbedded runs fn on the embedded store in the data directory.
+func (a *app) withEmbedded(ctx context.Context, fn func(objstore.Store) error) (err error) {
 	if err := os.MkdirAll(a.dataDir, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}

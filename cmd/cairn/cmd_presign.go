@@ -13,11 +13,12 @@ import (
 
 // presignFlags are the options of cairn presign.
 type presignFlags struct {
-	put      bool
-	expires  time.Duration
-	endpoint string
-	region   string
+	put     bool
+	expires time.Duration
 }
+
+// defaultServeEndpoint is where cairn serve listens unless told otherwise.
+const defaultServeEndpoint = "http://127.0.0.1:9000"
 
 func newPresignCmd(a *app) *cobra.Command {
 	var f presignFlags
@@ -28,7 +29,8 @@ func newPresignCmd(a *app) *cobra.Command {
 holding the URL can GET the object (or PUT it, with --put) until it
 expires, without credentials: curl, a browser, any HTTP client.
 
-The URL is signed with the root credential of the data directory
+The URL points at --endpoint (default ` + defaultServeEndpoint + `) and is
+signed with the root credential of the data directory
 (--data), or CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY when set, like cairn serve.`,
 		Example: `  curl -o photo.jpg "$(cairn presign s3://photos/2026/holiday.jpg)"
   curl -X PUT --data-binary @notes.txt "$(cairn presign --put --expires 1h s3://docs/notes.txt)"`,
@@ -38,8 +40,6 @@ The URL is signed with the root credential of the data directory
 	fl := cmd.Flags()
 	fl.BoolVar(&f.put, "put", false, "grant a PUT (upload) instead of a GET")
 	fl.DurationVar(&f.expires, "expires", 15*time.Minute, "how long the URL stays valid (at most 168h)")
-	fl.StringVar(&f.endpoint, "endpoint", "http://127.0.0.1:9000", "the cairn serve endpoint the URL points at")
-	fl.StringVar(&f.region, "region", "us-east-1", "region of the endpoint")
 	return cmd
 }
 
@@ -54,9 +54,16 @@ func (a *app) presign(arg string, f presignFlags) error {
 	if f.expires <= 0 || f.expires > sigv4.MaxPresignExpiry {
 		return usagef("--expires %s: must be between 1s and %s", f.expires, sigv4.MaxPresignExpiry)
 	}
-	base, err := url.Parse(f.endpoint)
+	endpoint, region := a.remote.endpoint, a.remote.region
+	if endpoint == "" {
+		endpoint = defaultServeEndpoint
+	}
+	if region == "" {
+		region = "us-east-1"
+	}
+	base, err := url.Parse(endpoint)
 	if err != nil || base.Host == "" {
-		return usagef("--endpoint %q is not an http(s) URL", f.endpoint)
+		return usagef("--endpoint %q is not an http(s) URL", endpoint)
 	}
 	cred, err := s3api.ReadRootCredential(a.dataDir, a.getenv)
 	if err != nil {
@@ -70,7 +77,7 @@ func (a *app) presign(arg string, f presignFlags) error {
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + "/" + loc.bucket + "/" + loc.key
 	u.RawPath = ""
-	signed, err := sigv4.Presign(method, u.String(), f.region, cred.AccessKey, cred.SecretKey, f.expires, time.Now())
+	signed, err := sigv4.Presign(method, u.String(), region, cred.AccessKey, cred.SecretKey, f.expires, time.Now())
 	if err != nil {
 		return err
 	}

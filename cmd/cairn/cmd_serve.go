@@ -46,6 +46,9 @@ virtual-hosted-style (http://bucket.DOMAIN/key) under each --domain.`,
 }
 
 func (a *app) serve(ctx context.Context, f serveFlags) error {
+	if a.remote.endpoint != "" {
+		return usagef("serve serves the embedded store of --data; it takes no --endpoint")
+	}
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usagef("--tls-cert and --tls-key go together")
 	}

@@ -51,6 +51,12 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%s", err) })
 	root.PersistentFlags().StringVar(&a.dataDir, "data", defaultDataDir(a.getenv, os.Getuid()),
 		"data directory of the embedded store ($CAIRN_DATA overrides the default)")
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.remote.endpoint, "endpoint", a.getenv("CAIRN_ENDPOINT"),
+		"work on this S3 endpoint (e.g. http://127.0.0.1:9000, https://s3.amazonaws.com) instead of the embedded store ($CAIRN_ENDPOINT)")
+	pf.StringVar(&a.remote.region, "region", "", "region of --endpoint (default: the AWS configuration's, else us-east-1)")
+	pf.StringVar(&a.remote.profile, "profile", "", "~/.aws profile for --endpoint's credentials and region")
+	pf.StringVar(&a.remote.caBundle, "ca-bundle", "", "PEM file of certificate authorities to trust for --endpoint")
 	root.AddCommand(
 		newVersionCmd(a),
 		newMbCmd(a),
