@@ -116,8 +116,12 @@ func TestVersionIDErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := put(t, s, "ver", "k", []byte("x"))
-	forged := []byte(v.VersionID)
-	forged[len(forged)-2] ^= 1 // same seq, other random half
+	seq, tag, err := parseVersionID(v.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag[0] ^= 1
+	forged := formatVersionID(seq, tag) // same seq, other random half
 	for id, want := range map[string]error{
 		string(forged):           objstore.ErrNoSuchVersion,
 		"AAAAAAAAAAAAAAAAAAAAAA": objstore.ErrNoSuchVersion,
