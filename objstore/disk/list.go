@@ -55,9 +55,10 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 			if err := rec.decode(v); err != nil {
 				return fmt.Errorf("list %s at %q: %w", bucket, key, err)
 			}
-			info := rec.info(bucket, key)
+			res.Objects = append(res.Objects, objstore.ObjectInfo{})
+			info := &res.Objects[len(res.Objects)-1]
+			rec.fill(info, bucket, key)
 			info.IsLatest = true
-			res.Objects = append(res.Objects, info)
 			last, lastKind = key, tokenKey
 			return nil
 		},

@@ -178,27 +178,23 @@ func (r *versionRecord) versionID() string {
 	return formatVersionID(r.Seq, r.Tag)
 }
 
-// info describes the version. Maps are copied so that callers may keep
-// and change what they get.
+// info describes the version. Maps are shared with the record, which
+// callers own: each read decodes records afresh.
 func (r *versionRecord) info(bucket, key string) objstore.ObjectInfo {
-	oi := objstore.ObjectInfo{
-		Bucket:               bucket,
-		Key:                  key,
-		VersionID:            r.versionID(),
-		DeleteMarker:         r.DeleteMarker,
-		Size:                 r.Size,
-		ETag:                 r.ETag,
-		LastModified:         time.Unix(0, r.LastModified).UTC(),
-		ObjectMeta:           r.Meta,
-		PartsCount:           r.PartsCount,
-		ServerSideEncryption: r.SSE,
-		ReplicationStatus:    r.Replication,
-	}
-	if r.Checksum != nil {
-		c := *r.Checksum
-		oi.Checksum = &c
-	}
+	var oi objstore.ObjectInfo
+	r.fill(&oi, bucket, key)
 	return oi
+}
+
+// fill sets the fields of oi that describe the version, in place.
+func (r *versionRecord) fill(oi *objstore.ObjectInfo, bucket, key string) {
+	oi.Bucket, oi.Key, oi.VersionID = bucket, key, r.versionID()
+	oi.DeleteMarker, oi.Size, oi.ETag = r.DeleteMarker, r.Size, r.ETag
+	oi.LastModified = time.Unix(0, r.LastModified).UTC()
+	oi.ObjectMeta = r.Meta
+	oi.PartsCount = r.PartsCount
+	oi.ServerSideEncryption, oi.ReplicationStatus = r.SSE, r.Replication
+	oi.Checksum = r.Checksum
 }
 
 // fileIDs lists the data files the version owns.
