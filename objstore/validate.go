@@ -67,15 +67,24 @@ func ValidateTags(tags Tags) error {
 		return fmt.Errorf("%d tags (at most %d): %w", len(tags), MaxTags, ErrInvalidTag)
 	}
 	for k, v := range tags {
-		if n := utf8.RuneCountInString(k); n == 0 || n > MaxTagKeyLength {
-			return fmt.Errorf("tag key %q must be 1 to %d characters: %w", k, MaxTagKeyLength, ErrInvalidTag)
+		if err := ValidateTag(k, v); err != nil {
+			return err
 		}
-		if utf8.RuneCountInString(v) > MaxTagValueLength {
-			return fmt.Errorf("tag %q value must be at most %d characters: %w", k, MaxTagValueLength, ErrInvalidTag)
-		}
-		if strings.HasPrefix(k, "aws:") {
-			return fmt.Errorf("tag key %q uses the reserved aws: prefix: %w", k, ErrInvalidTag)
-		}
+	}
+	return nil
+}
+
+// ValidateTag checks one tag: a key of 1 to 128 characters outside the
+// reserved aws: prefix, and a value of at most 256.
+func ValidateTag(k, v string) error {
+	if n := utf8.RuneCountInString(k); n == 0 || n > MaxTagKeyLength {
+		return fmt.Errorf("tag key %q must be 1 to %d characters: %w", k, MaxTagKeyLength, ErrInvalidTag)
+	}
+	if utf8.RuneCountInString(v) > MaxTagValueLength {
+		return fmt.Errorf("tag %q value must be at most %d characters: %w", k, MaxTagValueLength, ErrInvalidTag)
+	}
+	if strings.HasPrefix(k, "aws:") {
+		return fmt.Errorf("tag key %q uses the reserved aws: prefix: %w", k, ErrInvalidTag)
 	}
 	return nil
 }

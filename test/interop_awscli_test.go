@@ -214,6 +214,15 @@ func TestAWSCLIVersioning(t *testing.T) {
 	if len(tg.TagSet) != 2 || tg.TagSet[0].Key != "project" || tg.TagSet[0].Value != "cairn" {
 		t.Fatalf("tags read back: %+v", tg.TagSet)
 	}
+	s.aws(t, "s3api", "put-bucket-tagging", "--bucket", "vers", "--tagging", "TagSet=[{Key=team,Value=storage}]")
+	s.awsJSON(t, &tg, "s3api", "get-bucket-tagging", "--bucket", "vers")
+	if len(tg.TagSet) != 1 || tg.TagSet[0].Key != "team" || tg.TagSet[0].Value != "storage" {
+		t.Fatalf("bucket tags read back: %+v", tg.TagSet)
+	}
+	s.aws(t, "s3api", "delete-bucket-tagging", "--bucket", "vers")
+	if out, err := s.try(t, awsCLI(t), "--endpoint-url", s.endpoint, "s3api", "get-bucket-tagging", "--bucket", "vers"); err == nil || !strings.Contains(out, "NoSuchTagSet") {
+		t.Fatalf("get-bucket-tagging after delete: %v %s, want NoSuchTagSet", err, out)
+	}
 	s.aws(t, "s3api", "delete-object-tagging", "--bucket", "vers", "--key", "photos/alice.jpg")
 	s.awsJSON(t, &tg, "s3api", "get-object-tagging", "--bucket", "vers", "--key", "photos/alice.jpg")
 	if len(tg.TagSet) != 0 {

@@ -119,25 +119,7 @@ func (s *Store) PutBucketVersioning(ctx context.Context, bucket string, state ob
 	if state != objstore.VersioningEnabled && state != objstore.VersioningSuspended {
 		return fmt.Errorf("versioning state %q: %w", state, objstore.ErrIllegalVersioningConfiguration)
 	}
-	leave, err := s.enter()
-	if err != nil {
-		return err
-	}
-	defer leave()
-	unlock := s.locks.lockBucket(bucket)
-	defer unlock()
-	rec, err := getBucket(s.db, bucket)
-	if err != nil {
-		return err
-	}
-	if rec.Versioning == state {
-		return nil
-	}
-	rec.Versioning = state
-	if err := s.db.Set(bucketKey(bucket), rec.encode(), pebble.Sync); err != nil {
-		return fmt.Errorf("set versioning of %s: %w", bucket, err)
-	}
-	return nil
+	return s.updateBucket(bucket, func(r *bucketRecord) { r.Versioning = state })
 }
 
 // rangeEmpty tells whether no key begins with p.

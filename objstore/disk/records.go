@@ -16,6 +16,9 @@ type bucketRecord struct {
 	Created    int64 // unix nanoseconds
 	Region     string
 	Versioning objstore.VersioningState
+	// Tags is the bucket's tag set; records written before bucket tags
+	// existed end before it.
+	Tags objstore.Tags
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -24,6 +27,9 @@ func (r *bucketRecord) encode() []byte {
 	e.int(r.Created)
 	e.str(r.Region)
 	e.str(string(r.Versioning))
+	if len(r.Tags) > 0 {
+		e.strMap(r.Tags)
+	}
 	return e.b
 }
 
@@ -33,6 +39,9 @@ func decodeBucket(b []byte) (*bucketRecord, error) {
 		return nil, fmt.Errorf("bucket record format %d: %w", f, errShortRecord)
 	}
 	r := &bucketRecord{Created: d.int(), Region: d.str(), Versioning: objstore.VersioningState(d.str())}
+	if d.err == nil && d.s != "" {
+		r.Tags = d.strMap()
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("bucket record: %w", d.err)
 	}
