@@ -116,3 +116,17 @@ func ValidateStorageClass(c StorageClass) error {
 	}
 	return fmt.Errorf("storage class %q: %w", c, ErrInvalidStorageClass)
 }
+
+// LowerMetadataKeys returns a copy of user metadata with lower-case
+// names, the form every Store keeps and returns (S3 and HTTP treat the
+// names case-insensitively); nil for none.
+func LowerMetadataKeys(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}

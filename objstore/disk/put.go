@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"strings"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -148,22 +147,9 @@ func normalizeMeta(m objstore.ObjectMeta) objstore.ObjectMeta {
 	if m.StorageClass == "" {
 		m.StorageClass = objstore.DefaultStorageClass
 	}
-	m.UserMetadata = lowerKeys(m.UserMetadata)
+	m.UserMetadata = objstore.LowerMetadataKeys(m.UserMetadata)
 	m.Tags = cloneMap(m.Tags)
 	return m
-}
-
-// lowerKeys copies user metadata with its names in lower case, as S3
-// (and HTTP) treat them case-insensitively.
-func lowerKeys(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[strings.ToLower(k)] = v
-	}
-	return out
 }
 
 func cloneMap[M ~map[string]string](m M) M {

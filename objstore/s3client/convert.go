@@ -95,18 +95,6 @@ func storageClass[T ~string](c T) objstore.StorageClass {
 	return objstore.StorageClass(c)
 }
 
-// lowerKeys returns user metadata with lower-case names, as objstore keeps it.
-func lowerKeys(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[strings.ToLower(k)] = v
-	}
-	return out
-}
-
 // checksumFields are the checksum values a response or request carries,
 // by algorithm.
 type checksumFields struct {

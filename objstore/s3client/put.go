@@ -136,7 +136,7 @@ func noDefaultContentType(st *middleware.Stack) error {
 // the default storage class by name.
 func storedMeta(m objstore.ObjectMeta) objstore.ObjectMeta {
 	m.StorageClass = storageClass(m.StorageClass)
-	m.UserMetadata = lowerKeys(m.UserMetadata)
+	m.UserMetadata = objstore.LowerMetadataKeys(m.UserMetadata)
 	return m
 }
 
