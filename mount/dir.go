@@ -1,0 +1,234 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hanwen/go-fuse/v2/fs"
+	"github.com/hanwen/go-fuse/v2/fuse"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/transfer"
+)
+
+var (
+	_ fs.NodeLookuper  = (*node)(nil)
+	_ fs.NodeReaddirer = (*node)(nil)
+)
+
+// listing is what one delimited listing of a directory found.
+type listing struct {
+	at      time.Time
+	entries map[string]listEntry
+}
+
+// listEntry is one name of a listing: a directory (a common prefix) or
+// an object.
+type listEntry struct {
+	dir  bool
+	info objstore.ObjectInfo
+}
+
+// list lists the directory whose keys start with prefix, skipping (and
+// reporting) keys that cannot be names. A name that is both an object
+// and a prefix is the directory.
+func (f *FS) list(ctx context.Context, prefix string) (*listing, error) {
+	l := &listing{at: time.Now(), entries: map[string]listEntry{}}
+	opts := objstore.ListOptions{Prefix: prefix, Delimiter: "/"}
+	for page, err := range transfer.ObjectPages(ctx, f.store, f.opts.Bucket, opts) {
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range page.Objects {
+			name := o.Key[len(prefix):]
+			switch {
+			case name == "":
+				// the directory's own marker
+			case !validName(name):
+				f.warnSkipped(o.Key)
+			case !l.entries[name].dir:
+				l.entries[name] = listEntry{info: o}
+			}
+		}
+		for _, p := range page.CommonPrefixes {
+			name := strings.TrimSuffix(p[len(prefix):], "/")
+			if !validName(name) {
+				f.warnSkipped(p)
+				continue
+			}
+			l.entries[name] = listEntry{dir: true}
+		}
+	}
+	return l, nil
+}
+
+// freshListing returns the directory's listing while it is younger than
+// the metadata TTL.
+func (n *node) freshListing() *listing {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.list == nil || time.Since(n.list.at) >= n.fsys.opts.MetadataTTL {
+		return nil
+	}
+	return n.list
+}
+
+// forgetListing drops the directory's listing after a change in it.
+func (n *node) forgetListing() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.list = nil
+}
+
+// stat finds the attributes of entry name of directory n in the store.
+// known, when set, are attributes already held for it: they are kept if
+// a fresh listing shows the same ETag.
+func (n *node) stat(ctx context.Context, name string, known *attrs) (attrs, error) {
+	key := n.childKey(name)
+	if l := n.freshListing(); l != nil {
+		e, ok := l.entries[name]
+		switch {
+		case !ok:
+			return attrs{}, fmt.Errorf("stat %s: %w", key, syscall.ENOENT)
+		case e.dir:
+			return n.fsys.dirAttrs(ctx, key+"/")
+		case known != nil && !known.isDir() && known.etag == e.info.ETag:
+			return *known, nil
+		}
+		return n.fsys.fileAttrs(ctx, key)
+	}
+	page, err := n.fsys.store.ListObjects(ctx, n.fsys.opts.Bucket, objstore.ListOptions{Prefix: key + "/", MaxKeys: 1})
+	if err != nil {
+		return attrs{}, fmt.Errorf("stat %s: %w", key, err)
+	}
+	if len(page.Objects) > 0 || len(page.CommonPrefixes) > 0 {
+		return n.fsys.dirAttrs(ctx, key+"/")
+	}
+	return n.fsys.fileAttrs(ctx, key)
+}
+
+// fileAttrs reads the attributes of the object key.
+func (f *FS) fileAttrs(ctx context.Context, key string) (attrs, error) {
+	info, err := f.store.HeadObject(ctx, f.opts.Bucket, key, objstore.GetOptions{})
+	if err != nil {
+		return attrs{}, fmt.Errorf("head %s: %w", key, err)
+	}
+	return attrsOf(info, false, f.opts), nil
+}
+
+// dirAttrs reads the attributes of the directory whose keys start with
+// prefix: its marker's, or the defaults when it has none.
+func (f *FS) dirAttrs(ctx context.Context, prefix string) (attrs, error) {
+	info, err := f.store.HeadObject(ctx, f.opts.Bucket, prefix, objstore.GetOptions{})
+	if errors.Is(err, objstore.ErrNoSuchKey) {
+		info, err = objstore.ObjectInfo{LastModified: f.start}, nil
+	}
+	if err != nil {
+		return attrs{}, fmt.Errorf("head %s: %w", prefix, err)
+	}
+	a := attrsOf(info, true, f.opts)
+	a.size, a.etag = 0, ""
+	return a, nil
+}
+
+// Lookup finds entry name: a node the mount already holds content of,
+// else what the store has.
+func (n *node) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	if !validName(name) {
+		return nil, syscall.ENOENT
+	}
+	var known *attrs
+	if ch := n.GetChild(name); ch != nil {
+		cn := ch.Operations().(*node)
+		if cn.lookupHeld(out) {
+			return ch, 0
+		}
+		known = cn.attrsCopy()
+	}
+	a, err := n.stat(ctx, name, known)
+	if err != nil {
+		return nil, toErrno(err)
+	}
+	return n.attach(ctx, name, a, out), 0
+}
+
+// attach returns the child node name with attributes a: the one the
+// tree holds when its type matches, else a new one.
+func (n *node) attach(ctx context.Context, name string, a attrs, out *fuse.EntryOut) *fs.Inode {
+	if ch := n.GetChild(name); ch != nil {
+		cn := ch.Operations().(*node)
+		cn.mu.Lock()
+		defer cn.mu.Unlock()
+		if cn.a.fileType() == a.fileType() {
+			if cn.st == nil && !cn.local {
+				cn.updateLocked(a)
+			}
+			cn.fillLocked(&out.Attr)
+			return ch
+		}
+	}
+	cn := &node{fsys: n.fsys, a: a, fetched: time.Now()}
+	cn.fillLocked(&out.Attr)
+	return n.NewInode(ctx, cn, fs.StableAttr{Mode: a.fileType()})
+}
+
+// Readdir lists the directory: what the store holds below it, and files
+// created here and not stored yet.
+func (n *node) Readdir(ctx context.Context) (fs.DirStream, syscall.Errno) {
+	l, err := n.fsys.list(ctx, n.dirKey())
+	if err != nil {
+		return nil, toErrno(err)
+	}
+	n.mu.Lock()
+	n.list = l
+	n.mu.Unlock()
+	entries := make([]fuse.DirEntry, 0, len(l.entries))
+	for name, e := range l.entries {
+		mode := uint32(syscall.S_IFREG)
+		if e.dir {
+			mode = syscall.S_IFDIR
+		} else if ch := n.GetChild(name); ch != nil {
+			mode = ch.StableAttr().Mode
+		}
+		entries = append(entries, fuse.DirEntry{Name: name, Mode: mode})
+	}
+	for name, ch := range n.Children() {
+		if _, ok := l.entries[name]; !ok && ch.Operations().(*node).isLocal() {
+			entries = append(entries, fuse.DirEntry{Name: name, Mode: ch.StableAttr().Mode})
+		}
+	}
+	slices.SortFunc(entries, func(a, b fuse.DirEntry) int { return strings.Compare(a.Name, b.Name) })
+	return fs.NewListDirStream(entries), 0
+}
+
+// isLocal tells whether the node exists only here so far.
+func (n *node) isLocal() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.local && !n.removed
+}
+
+// lookupHeld fills out and reports true when the node's attributes need
+// no store call: it holds local content or read them within the TTL.
+func (n *node) lookupHeld(out *fuse.EntryOut) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.local || n.st != nil || time.Since(n.fetched) < n.fsys.opts.MetadataTTL {
+		n.fillLocked(&out.Attr)
+		return true
+	}
+	return false
+}
+
+// attrsCopy returns a copy of the node's attributes.
+func (n *node) attrsCopy() *attrs {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	a := n.a
+	return &a
+}

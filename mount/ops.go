@@ -1,0 +1,161 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"syscall"
+
+	"github.com/hanwen/go-fuse/v2/fs"
+	"github.com/hanwen/go-fuse/v2/fuse"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+var (
+	_ fs.NodeMkdirer   = (*node)(nil)
+	_ fs.NodeUnlinker  = (*node)(nil)
+	_ fs.NodeRmdirer   = (*node)(nil)
+	_ fs.NodeSymlinker = (*node)(nil)
+	_ fs.NodeLinker    = (*node)(nil)
+	_ fs.NodeMknoder   = (*node)(nil)
+)
+
+// Mkdir writes the directory's marker, so that it persists while empty.
+func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	if n.fsys.opts.ReadOnly {
+		return nil, syscall.EROFS
+	}
+	if !validName(name) {
+		return nil, syscall.EINVAL
+	}
+	a := n.fsys.newAttrs(ctx, syscall.S_IFDIR|mode&0o7777)
+	if err := n.fsys.putMarker(ctx, n.childKey(name)+"/", a); err != nil {
+		return nil, toErrno(err)
+	}
+	n.forgetListing()
+	return n.attach(ctx, name, a, out), 0
+}
+
+// Symlink stores a symlink as s3fs does: an object of mode S_IFLNK whose
+// body is the target.
+func (n *node) Symlink(ctx context.Context, target, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	if n.fsys.opts.ReadOnly {
+		return nil, syscall.EROFS
+	}
+	if !validName(name) {
+		return nil, syscall.EINVAL
+	}
+	a := n.fsys.newAttrs(ctx, syscall.S_IFLNK|0o777)
+	po := objstore.PutOptions{Size: int64(len(target)), ObjectMeta: objstore.ObjectMeta{ContentType: "application/octet-stream", UserMetadata: a.userMetadata()}}
+	info, err := n.fsys.store.PutObject(ctx, n.fsys.opts.Bucket, n.childKey(name), strings.NewReader(target), po)
+	if err != nil {
+		return nil, toErrno(err)
+	}
+	a.size, a.etag = info.Size, info.ETag
+	n.forgetListing()
+	in := n.attach(ctx, name, a, out)
+	cn := in.Operations().(*node)
+	cn.mu.Lock()
+	cn.target = target
+	cn.mu.Unlock()
+	return in, 0
+}
+
+// Unlink deletes a file or symlink. A file open elsewhere keeps its
+// staged content until closed but is no longer stored.
+func (n *node) Unlink(ctx context.Context, name string) syscall.Errno {
+	if n.fsys.opts.ReadOnly {
+		return syscall.EROFS
+	}
+	key := n.childKey(name)
+	var cn *node
+	if ch := n.GetChild(name); ch != nil {
+		cn = ch.Operations().(*node)
+	}
+	if cn == nil || !cn.isLocal() {
+		if _, err := n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, key, objstore.DeleteOptions{}); err != nil {
+			return toErrno(err)
+		}
+	}
+	if cn != nil {
+		cn.forget()
+	}
+	n.fsys.invalidate(key)
+	n.forgetListing()
+	return 0
+}
+
+// forget marks a node removed and drops its journal record: nothing of
+// it is to be stored any more.
+func (n *node) forget() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.removed = true
+	if n.dirty {
+		n.st.settle()
+		n.dirty = false
+		n.fsys.setDirty(n, false)
+	}
+}
+
+// Rmdir deletes an empty directory's marker; ENOTEMPTY when anything is
+// stored or staged below it.
+func (n *node) Rmdir(ctx context.Context, name string) syscall.Errno {
+	if n.fsys.opts.ReadOnly {
+		return syscall.EROFS
+	}
+	prefix := n.childKey(name) + "/"
+	page, err := n.fsys.store.ListObjects(ctx, n.fsys.opts.Bucket, objstore.ListOptions{Prefix: prefix, MaxKeys: 2})
+	if err != nil {
+		return toErrno(err)
+	}
+	for _, o := range page.Objects {
+		if o.Key != prefix {
+			return syscall.ENOTEMPTY
+		}
+	}
+	if ch := n.GetChild(name); ch != nil {
+		for _, c := range ch.Children() {
+			if c.Operations().(*node).isLocal() {
+				return syscall.ENOTEMPTY
+			}
+		}
+	}
+	_, err = n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, prefix, objstore.DeleteOptions{})
+	if err != nil && !errors.Is(err, objstore.ErrNoSuchKey) {
+		return toErrno(err)
+	}
+	n.forgetListing()
+	return 0
+}
+
+// Link answers ENOTSUP: objects cannot share content under two keys.
+func (n *node) Link(ctx context.Context, target fs.InodeEmbedder, name string, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	return nil, syscall.ENOTSUP
+}
+
+// Mknod answers ENOTSUP: devices, FIFOs and sockets are not stored.
+func (n *node) Mknod(ctx context.Context, name string, mode uint32, dev uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
+	return nil, syscall.ENOTSUP
+}
+
+// Getxattr answers ENODATA: no extended attributes are stored.
+func (n *node) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
+	return 0, syscall.ENODATA
+}
+
+// Setxattr answers ENOTSUP.
+func (n *node) Setxattr(ctx context.Context, attr string, data []byte, flags uint32) syscall.Errno {
+	return syscall.ENOTSUP
+}
+
+// Removexattr answers ENOTSUP.
+func (n *node) Removexattr(ctx context.Context, attr string) syscall.Errno {
+	return syscall.ENOTSUP
+}
+
+// Listxattr lists no extended attributes.
+func (n *node) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
+	return 0, 0
+}

@@ -1,0 +1,135 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"syscall"
+
+	"github.com/hanwen/go-fuse/v2/fs"
+	"github.com/hanwen/go-fuse/v2/fuse"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+var (
+	_ fs.NodeOpener     = (*node)(nil)
+	_ fs.NodeReader     = (*node)(nil)
+	_ fs.NodeReadlinker = (*node)(nil)
+)
+
+// handle is an open file.
+type handle struct {
+	appendOnly bool // O_APPEND: every write goes to the end
+}
+
+// Open opens the file. A clean file's attributes are read again once
+// older than the metadata TTL (close-to-open coherence), and the kernel
+// keeps its page cache when the ETag is the one it cached.
+func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, syscall.Errno) {
+	write := flags&syscall.O_ACCMODE != syscall.O_RDONLY
+	if write && n.fsys.opts.ReadOnly {
+		return nil, 0, syscall.EROFS
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if errno := n.refreshLocked(ctx); errno != 0 {
+		return nil, 0, errno
+	}
+	if write && flags&syscall.O_TRUNC != 0 {
+		if errno := n.truncateLocked(ctx, 0); errno != 0 {
+			return nil, 0, errno
+		}
+	}
+	n.opens++
+	var fuseFlags uint32
+	if n.st == nil && n.a.etag != "" && n.a.etag == n.keepETag {
+		fuseFlags |= fuse.FOPEN_KEEP_CACHE
+	}
+	if n.st == nil {
+		n.keepETag = n.a.etag
+	}
+	return &handle{appendOnly: flags&syscall.O_APPEND != 0}, fuseFlags, 0
+}
+
+// Read reads from the staged content when there is some, else from the
+// stored object (through the block cache when one is set).
+func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64) (fuse.ReadResult, syscall.Errno) {
+	n.mu.Lock()
+	if n.st != nil {
+		defer n.mu.Unlock()
+		k, err := n.st.f.ReadAt(dest, off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, toErrno(err)
+		}
+		return fuse.ReadResultData(dest[:k]), 0
+	}
+	a, key := n.a, n.key()
+	n.mu.Unlock()
+	if off >= a.size {
+		return fuse.ReadResultData(nil), 0
+	}
+	p := dest[:min(int64(len(dest)), a.size-off)]
+	k, err := n.fsys.readAt(ctx, key, a, p, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		n.fsys.log.Warn("read failed", "key", key, "offset", off, "err", err)
+		return nil, toErrno(err)
+	}
+	return fuse.ReadResultData(p[:k]), 0
+}
+
+// readAt fills p from offset off of the version of key that a describes.
+func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int64) (int, error) {
+	if f.opts.Cache != nil {
+		fetch := func(ctx context.Context, off, n int64) ([]byte, error) {
+			buf := make([]byte, n)
+			k, err := f.getRange(ctx, key, a.etag, buf, off)
+			return buf[:k], err
+		}
+		return f.opts.Cache.ReadAt(ctx, f.opts.Bucket, key, a.etag, a.size, p, off, fetch)
+	}
+	return f.getRange(ctx, key, a.etag, p, off)
+}
+
+// getRange reads len(p) bytes of key at off with a range GET pinned to
+// etag, so that bytes of two versions never mix.
+func (f *FS) getRange(ctx context.Context, key, etag string, p []byte, off int64) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	g := objstore.GetOptions{Range: &objstore.Range{First: off, Last: off + int64(len(p)) - 1}}
+	g.IfMatch = etag
+	obj, err := f.store.GetObject(ctx, f.opts.Bucket, key, g)
+	if err != nil {
+		return 0, fmt.Errorf("get %s %s: %w", key, g.Range, err)
+	}
+	defer obj.Body.Close()
+	k, err := io.ReadFull(obj.Body, p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = io.EOF
+	}
+	if err != nil {
+		return k, fmt.Errorf("get %s %s: %w", key, g.Range, err)
+	}
+	return k, nil
+}
+
+// Readlink returns a symlink's target: its object's body.
+func (n *node) Readlink(ctx context.Context) ([]byte, syscall.Errno) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.target == "" {
+		obj, err := n.fsys.store.GetObject(ctx, n.fsys.opts.Bucket, n.key(), objstore.GetOptions{})
+		if err != nil {
+			return nil, toErrno(err)
+		}
+		defer obj.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(obj.Body, 4096))
+		if err != nil {
+			return nil, toErrno(err)
+		}
+		n.target = string(b)
+	}
+	return []byte(n.target), 0
+}

@@ -1,0 +1,221 @@
+package mount
+
+import (
+	"context"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/hanwen/go-fuse/v2/fs"
+	"github.com/hanwen/go-fuse/v2/fuse"
+
+	"github.com/cairnfs/cairn/objstore/transfer"
+)
+
+var (
+	_ fs.NodeWriter   = (*node)(nil)
+	_ fs.NodeFlusher  = (*node)(nil)
+	_ fs.NodeFsyncer  = (*node)(nil)
+	_ fs.NodeReleaser = (*node)(nil)
+	_ fs.NodeCreater  = (*node)(nil)
+)
+
+// stageLocked gives the node local content: empty when empty is set or
+// nothing is stored, else a copy of the whole stored object.
+func (n *node) stageLocked(ctx context.Context, empty bool) syscall.Errno {
+	if n.st != nil {
+		return 0
+	}
+	st, err := n.fsys.journal.create()
+	if err != nil {
+		n.fsys.log.Error("stage file", "key", n.key(), "err", err)
+		return toErrno(err)
+	}
+	if !empty && !n.local && n.a.size > 0 {
+		topts := n.fsys.opts.transferOptions()
+		info, err := transfer.DownloadAt(ctx, n.fsys.store, n.fsys.opts.Bucket, n.key(), st.f, topts)
+		if err != nil {
+			st.discard()
+			n.fsys.log.Error("stage file", "key", n.key(), "err", err)
+			return toErrno(err)
+		}
+		n.a.etag, n.a.size = info.ETag, info.Size
+	}
+	n.st = st
+	return 0
+}
+
+// markDirtyLocked records that the staged content is not stored yet:
+// first in the journal, so that a crash cannot lose it.
+func (n *node) markDirtyLocked(key string) syscall.Errno {
+	if n.dirty {
+		return 0
+	}
+	r := record{Bucket: n.fsys.opts.Bucket, Key: key, Mode: n.a.mode, UID: n.a.uid, GID: n.a.gid}
+	if err := n.st.journal(r); err != nil {
+		n.fsys.log.Error("journal staged file", "key", key, "err", err)
+		return toErrno(err)
+	}
+	n.dirty = true
+	n.fsys.setDirty(n, true)
+	return 0
+}
+
+// truncateLocked sets the length of the file's content.
+func (n *node) truncateLocked(ctx context.Context, size int64) syscall.Errno {
+	if errno := n.stageLocked(ctx, size == 0); errno != 0 {
+		return errno
+	}
+	if errno := n.markDirtyLocked(n.key()); errno != 0 {
+		return errno
+	}
+	if err := n.st.f.Truncate(size); err != nil {
+		return toErrno(err)
+	}
+	n.touchLocked()
+	return 0
+}
+
+// touchLocked sets the modification time to now, here and on the staged
+// file (whose mtime a recovery stores).
+func (n *node) touchLocked() {
+	n.a.mtime = time.Now()
+	os.Chtimes(n.st.f.Name(), time.Time{}, n.a.mtime)
+}
+
+// Write writes to the staged content, staging the file first.
+func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int64) (uint32, syscall.Errno) {
+	if n.fsys.opts.ReadOnly {
+		return 0, syscall.EROFS
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if errno := n.stageLocked(ctx, false); errno != 0 {
+		return 0, errno
+	}
+	if errno := n.markDirtyLocked(n.key()); errno != 0 {
+		return 0, errno
+	}
+	if h, ok := f.(*handle); ok && h.appendOnly {
+		size, err := n.st.size()
+		if err != nil {
+			return 0, toErrno(err)
+		}
+		off = size
+	}
+	k, err := n.st.f.WriteAt(data, off)
+	n.a.mtime = time.Now()
+	if err != nil {
+		return uint32(k), toErrno(err)
+	}
+	return uint32(k), 0
+}
+
+// Flush stores the file when it holds content not stored yet; close(2)
+// reports a failure.
+func (n *node) Flush(ctx context.Context, f fs.FileHandle) syscall.Errno {
+	return n.sync(ctx)
+}
+
+// Fsync stores the file when it holds content not stored yet.
+func (n *node) Fsync(ctx context.Context, f fs.FileHandle, flags uint32) syscall.Errno {
+	return n.sync(ctx)
+}
+
+// Release stores what is left to store (writes through a shared mmap
+// may come after the last flush) and drops the staged content once the
+// last handle is gone.
+func (n *node) Release(ctx context.Context, f fs.FileHandle) syscall.Errno {
+	errno := n.sync(context.WithoutCancel(ctx))
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.opens--
+	n.dropStageLocked()
+	return errno
+}
+
+// dropStageLocked removes the staged content of a clean, closed file.
+func (n *node) dropStageLocked() {
+	if n.opens == 0 && !n.dirty && n.st != nil {
+		n.st.discard()
+		n.st = nil
+		n.fetched = time.Now()
+	}
+}
+
+// sync stores the staged content if it is not stored yet. On failure the
+// content stays staged and journaled.
+func (n *node) sync(ctx context.Context) syscall.Errno {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.uploadLocked(ctx)
+}
+
+// uploadLocked stores the staged content of a dirty node.
+func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
+	if !n.dirty || n.removed {
+		return 0
+	}
+	key := n.key()
+	size, err := n.st.size()
+	if err != nil {
+		return toErrno(err)
+	}
+	info, err := n.fsys.upload(ctx, key, n.st.f, size, n.a)
+	if err != nil {
+		n.fsys.log.Error("store file", "key", key, "err", err)
+		return toErrno(err)
+	}
+	if err := n.st.settle(); err != nil {
+		n.fsys.log.Warn("settle staged file", "key", key, "err", err)
+	}
+	n.dirty, n.local = false, false
+	n.fsys.setDirty(n, false)
+	n.a.etag, n.a.size = info.ETag, size
+	n.keepETag = info.ETag
+	n.forgetParentListing()
+	return 0
+}
+
+// forgetParentListing drops the listing of the node's directory.
+func (n *node) forgetParentListing() {
+	if _, parent := n.Parent(); parent != nil {
+		parent.Operations().(*node).forgetListing()
+	}
+}
+
+// Create creates a file with empty staged content; it is stored when
+// first flushed.
+func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint32, out *fuse.EntryOut) (*fs.Inode, fs.FileHandle, uint32, syscall.Errno) {
+	if n.fsys.opts.ReadOnly {
+		return nil, nil, 0, syscall.EROFS
+	}
+	if !validName(name) {
+		return nil, nil, 0, syscall.EINVAL
+	}
+	cn := &node{fsys: n.fsys, local: true, opens: 1, fetched: time.Now()}
+	cn.a = n.fsys.newAttrs(ctx, syscall.S_IFREG|mode&0o7777)
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if errno := cn.stageLocked(ctx, true); errno != 0 {
+		return nil, nil, 0, errno
+	}
+	if errno := cn.markDirtyLocked(n.childKey(name)); errno != 0 {
+		cn.st.discard()
+		return nil, nil, 0, errno
+	}
+	cn.fillLocked(&out.Attr)
+	n.forgetListing()
+	in := n.NewInode(ctx, cn, fs.StableAttr{Mode: syscall.S_IFREG})
+	return in, &handle{appendOnly: flags&syscall.O_APPEND != 0}, 0, 0
+}
+
+// newAttrs returns the attributes of a new entry of mode made by the
+// caller of ctx.
+func (f *FS) newAttrs(ctx context.Context, mode uint32) attrs {
+	a := attrs{mode: mode, uid: f.opts.UID, gid: f.opts.GID, mtime: time.Now()}
+	if c, ok := fuse.FromContext(ctx); ok {
+		a.uid, a.gid = c.Uid, c.Gid
+	}
+	return a
+}
