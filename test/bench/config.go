@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -16,15 +17,18 @@ import (
 
 // config is what the flags ask for.
 type config struct {
-	dir             string
-	suites          []string
-	duration        time.Duration
-	rounds          int
-	cases           *regexp.Regexp
+	dir      string
+	suites   []string
+	duration time.Duration
+	rounds   int
+	cases    *regexp.Regexp
+	// sizes and workers are nil unless given: each suite then uses its own.
 	sizes           []int64
 	workers         []int
 	keys            int
 	populateWorkers int
+	cpuProfile      string
+	signedPayload   bool
 }
 
 // listKeysPerDir is how many keys each "directory" of the LIST bucket holds.
@@ -34,14 +38,16 @@ func parseFlags(args []string) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.StringVar(&cfg.dir, "dir", "", "working directory (default .bench at the repository root)")
-	suites := fs.String("suite", "engine", `comma-separated suites, or "all"`)
+	suites := fs.String("suite", "all", `comma-separated suites, or "all"`)
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time of each side of each case")
 	fs.IntVar(&cfg.rounds, "rounds", 3, "alternating slices per side")
 	cases := fs.String("cases", "", "regexp: run only the cases whose name matches")
-	sizes := fs.String("sizes", "4KiB,16MiB", "object sizes of PUT and GET")
-	workers := fs.String("workers", "1,16", "concurrent workers of PUT and GET")
+	sizes := fs.String("sizes", "", "object sizes of PUT and GET (default: each suite's own)")
+	workers := fs.String("workers", "", "concurrent workers of PUT and GET (default: each suite's own)")
 	fs.IntVar(&cfg.keys, "keys", 1_000_000, "keys in the LIST bucket (a multiple of 500)")
 	fs.IntVar(&cfg.populateWorkers, "populate-workers", 64, "concurrent writers filling the LIST bucket")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.BoolVar(&cfg.signedPayload, "signed-payload", false, "server suite: sign PUT bodies (SHA-256) instead of UNSIGNED-PAYLOAD")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -87,7 +93,11 @@ func (cfg config) check() error {
 	return nil
 }
 
+// parseList reads a comma-separated list; an empty one is nil.
 func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
+	if s == "" {
+		return nil, nil
+	}
 	var out []T
 	for _, f := range strings.Split(s, ",") {
 		v, err := parse(strings.TrimSpace(f))
@@ -170,4 +180,22 @@ func commandLine(args []string) string {
 		parts = append(parts, a)
 	}
 	return strings.Join(parts, " ")
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start CPU profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: close CPU profile:", err)
+		}
+	}, nil
 }

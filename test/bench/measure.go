@@ -52,30 +52,53 @@ type side struct {
 	res  result
 }
 
-// compare measures cairn and its ceiling with the same workers: a short
-// unmeasured warm-up of each, then -rounds slices of each in turn, the
-// side that goes first switching every round.
-func compare(ctx context.Context, e *env, workers int, cairn, ceiling op) (result, result, error) {
+// timing is how one case is timed: an unmeasured warm-up of each side
+// (none when zero), then rounds slices of each side in turn.
+type timing struct {
+	warm   time.Duration
+	slice  time.Duration
+	rounds int
+}
+
+// timing is the default timing of a case: -duration split over -rounds
+// slices, and a warm-up of a quarter slice, at most a second.
+func (e *env) timing() timing {
 	slice := e.cfg.duration / time.Duration(e.cfg.rounds)
-	warm := min(slice/4, time.Second)
+	return timing{warm: min(slice/4, time.Second), slice: slice, rounds: e.cfg.rounds}
+}
+
+// compare measures cairn and its ceiling with the same workers, under the
+// default timing.
+func compare(ctx context.Context, e *env, workers int, cairn, ceiling op) (result, result, error) {
 	a, b := &side{name: "cairn", fn: cairn}, &side{name: "ceiling", fn: ceiling}
-	for _, s := range []*side{a, b} {
-		if _, err := measure(ctx, workers, warm, s.fn); err != nil {
-			return a.res, b.res, fmt.Errorf("%s warm-up: %w", s.name, err)
+	err := compareSides(ctx, e.timing(), workers, a, b)
+	return a.res, b.res, err
+}
+
+// compareSides measures two sides with the same workers: a warm-up of
+// each, then tm.rounds slices of each in turn, the side that goes first
+// switching every round, so that drift in the machine hits both. Each
+// side's res sums its slices.
+func compareSides(ctx context.Context, tm timing, workers int, a, b *side) error {
+	if tm.warm > 0 {
+		for _, s := range []*side{a, b} {
+			if _, err := measure(ctx, workers, tm.warm, s.fn); err != nil {
+				return fmt.Errorf("%s warm-up: %w", s.name, err)
+			}
 		}
 	}
-	for round := range e.cfg.rounds {
+	for round := range tm.rounds {
 		order := []*side{a, b}
 		if round%2 == 1 {
 			order[0], order[1] = b, a
 		}
 		for _, s := range order {
-			r, err := measure(ctx, workers, slice, s.fn)
+			r, err := measure(ctx, workers, tm.slice, s.fn)
 			if err != nil {
-				return a.res, b.res, fmt.Errorf("%s: %w", s.name, err)
+				return fmt.Errorf("%s: %w", s.name, err)
 			}
 			s.res = s.res.add(r)
 		}
 	}
-	return a.res, b.res, nil
+	return nil
 }

@@ -22,7 +22,7 @@ type suite interface {
 
 // registry lists every suite, in the order "all" runs them.
 func registry() []suite {
-	return []suite{engineSuite{}}
+	return []suite{engineSuite{}, serverSuite{}}
 }
 
 // pickSuites resolves the -suite names.
@@ -75,4 +75,20 @@ func (e *env) logf(format string, args ...any) {
 // wants tells whether the -cases filter selects a case.
 func (e *env) wants(name string) bool {
 	return e.cfg.cases.MatchString(name)
+}
+
+// sizes are the -sizes of PUT and GET, or a suite's own when not given.
+func (e *env) sizes(suiteDefault []int64) []int64 {
+	if e.cfg.sizes == nil {
+		return suiteDefault
+	}
+	return e.cfg.sizes
+}
+
+// workers are the -workers of PUT and GET, or a suite's own when not given.
+func (e *env) workers(suiteDefault []int) []int {
+	if e.cfg.workers == nil {
+		return suiteDefault
+	}
+	return e.cfg.workers
 }

@@ -62,8 +62,11 @@ func (r row) ratio() float64 {
 // ceiling is.
 type table struct {
 	title string
-	rows  []row
-	notes []string
+	// columns name the two sides, cairn's first; "cairn" and "ceiling"
+	// when empty.
+	columns [2]string
+	rows    []row
+	notes   []string
 }
 
 // print writes the table for a reader.
@@ -75,7 +78,11 @@ func (t *table) print(w io.Writer) {
 		width = max(width, utf8.RuneCountInString(r.name))
 	}
 	// Cells align right; names are padded so that they read left-aligned.
-	fmt.Fprintf(tw, "%s\tcairn\tceiling\tratio\tgoal\t\t\n", padRight("case", width))
+	cols := t.columns
+	if cols == [2]string{} {
+		cols = [2]string{"cairn", "ceiling"}
+	}
+	fmt.Fprintf(tw, "%s\t%s\t%s\tratio\tgoal\t\t\n", padRight("case", width), cols[0], cols[1])
 	for _, r := range t.rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\t%s\t%s\t\n",
 			padRight(r.name, width), r.cell(r.cairn), r.cell(r.ceiling), r.ratio(), r.goalText(), r.verdict())
