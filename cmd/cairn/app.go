@@ -24,6 +24,9 @@ type app struct {
 	logger    *slog.Logger
 	getenv    func(string) string
 	dataDir   string
+	// args is the command line as cairn parsed it (for a command that
+	// starts itself again in the background).
+	args []string
 	// remote, when its endpoint is set, points the commands at an S3
 	// endpoint instead of the embedded store.
 	remote remoteFlags

@@ -12,6 +12,7 @@ import (
 // run executes the command line args and returns the exit code: 0 on
 // success, 1 when the command failed, 2 when the command line is wrong.
 func run(ctx context.Context, args []string, a *app) int {
+	a.args = args
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -67,6 +68,8 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 		newStatCmd(a),
 		newServeCmd(a),
 		newPresignCmd(a),
+		newMountCmd(a),
+		newUnmountCmd(a),
 	)
 	return root
 }
