@@ -25,6 +25,8 @@ type Verifier struct {
 	Region string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	keys keyCache
 }
 
 // Auth is what a verified request proved, and what decoding its body needs.
@@ -109,7 +111,7 @@ func (v *Verifier) verify(r *http.Request) (*Auth, error) {
 	if !a.Presigned {
 		a.SessionToken = r.Header.Get("X-Amz-Security-Token")
 	}
-	a.SigningKey = signingKey(secret, a.Time, a.Region)
+	a.SigningKey = v.keys.get(secret, a.Time, a.Region)
 	if !signatureMatches(r, params, p.signedHeaders, a) {
 		return nil, ErrSignatureDoesNotMatch
 	}
