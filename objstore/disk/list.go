@@ -91,7 +91,9 @@ func (w *walk) startObjects(opts objstore.ListOptions) error {
 			w.start = prefixEnd(keyOf(w.family, w.bucket, s))
 		}
 	case opts.StartAfter != "":
-		w.start = prefixEnd(keyOf(w.family, w.bucket, opts.StartAfter))
+		// A StartAfter that is a common prefix (ListObjects v1's NextMarker)
+		// resumes past everything under it.
+		w.start = w.after(opts.StartAfter)
 	}
 	return nil
 }

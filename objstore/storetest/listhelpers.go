@@ -84,6 +84,11 @@ func modelList(keys []string, prefix, delimiter, startAfter string) (objects, pr
 		if delimiter != "" {
 			if i := strings.Index(k[len(prefix):], delimiter); i >= 0 {
 				p := k[:len(prefix)+i+len(delimiter)]
+				// A marker that is a common prefix (ListObjects v1's
+				// NextMarker) resumes past it.
+				if p == startAfter {
+					continue
+				}
 				if len(prefixes) == 0 || prefixes[len(prefixes)-1] != p {
 					prefixes = append(prefixes, p)
 				}

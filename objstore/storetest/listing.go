@@ -131,6 +131,7 @@ func testListStartAfter(e *env) {
 	got, _ := e.listAll(b, objstore.ListOptions{StartAfter: "bb"})
 	equalStrings(e.t, `keys after "bb"`, got, []string{"c", "d", "dir/x", "dir/y"})
 	e.expectList(b, keys, objstore.ListOptions{StartAfter: "c", Delimiter: "/"})
+	e.expectList(b, keys, objstore.ListOptions{StartAfter: "dir/", Delimiter: "/"})
 	e.expectList(b, keys, objstore.ListOptions{StartAfter: "dir/", Prefix: "dir/"})
 	e.expectList(b, keys, objstore.ListOptions{StartAfter: "a", Prefix: "dir/"})
 }

@@ -76,6 +76,12 @@ def main():
         prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
     check(keys == ["many/k%03d" % i for i in range(25)], "paginated keys: %r" % keys)
     check(prefixes == ["many/sub dir/"], "common prefixes: %r" % prefixes)
+    v1keys, v1prefixes = [], []
+    for page in s3.get_paginator("list_objects").paginate(Bucket=bucket, Delimiter="/", PaginationConfig={"PageSize": 2}):
+        v1keys += [o["Key"] for o in page.get("Contents", [])]
+        v1prefixes += [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+    check(v1prefixes == ["dir/", "many/", "sum/"], "list v1 pages by NextMarker, each prefix once: %r" % v1prefixes)
+    check(v1keys == ["big.bin"], "list v1 top-level keys: %r" % v1keys)
     v1 = s3.list_objects(Bucket=bucket, Prefix="many/sub dir/")
     check([o["Key"] for o in v1["Contents"]] == ["many/sub dir/x y+z"], "list v1 decodes keys")
 
