@@ -1,0 +1,150 @@
+package mount
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/disk"
+)
+
+// TestRecoverJournaledFile stages and journals a file the way a write
+// does, without the upload a close would do, then mounts: Mount stores
+// it and says so.
+func TestRecoverJournaledFile(t *testing.T) {
+	st := newStore(t)
+	staging := t.TempDir()
+	j, err := openJournal(staging)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := j.create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.journal(record{Bucket: testBucket, Key: "sub/f.txt", Mode: syscall.S_IFREG | 0o600, UID: 7, GID: 8}); err != nil {
+		t.Fatal(err)
+	}
+	s.f.WriteString("unsaved work")
+	s.f.Close()
+	clean, err := j.create() // staged and stored: nothing to recover
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean.f.Close()
+	j.close()
+
+	f, dir := mountStore(t, st, Options{StagingDir: staging})
+	if got := f.Recovered(); !slices.Equal(got, []string{"sub/f.txt"}) {
+		t.Errorf("Recovered() = %v", got)
+	}
+	b, info := get(t, st, "sub/f.txt")
+	if string(b) != "unsaved work" || info.UserMetadata["mode"] != strconv.Itoa(syscall.S_IFREG|0o600) || info.UserMetadata["uid"] != "7" {
+		t.Errorf("stored %q %v", b, info.UserMetadata)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "sub", "f.txt")); err != nil || string(b) != "unsaved work" {
+		t.Errorf("read through the mount: %q %v", b, err)
+	}
+	if ents, _ := os.ReadDir(staging); len(ents) != 1 { // the lock file
+		t.Errorf("staging dir keeps %d entries after recovery", len(ents))
+	}
+}
+
+// TestStagingDirLocked refuses a second mount on the same staging dir.
+func TestStagingDirLocked(t *testing.T) {
+	st := newStore(t)
+	staging := t.TempDir()
+	mountStore(t, st, Options{StagingDir: staging})
+	_, err := Mount(context.Background(), st, t.TempDir(), Options{Bucket: testBucket, StagingDir: staging, Logger: quietLogger()})
+	if err == nil {
+		t.Fatal("second mount on one staging dir succeeded")
+	}
+}
+
+// crashChildEnv holds the store dir, staging dir and mount point of the
+// child process of TestKillRecovery, separated by "|".
+const crashChildEnv = "CAIRN_MOUNT_CRASH_CHILD"
+
+// TestKillRecovery kills (SIGKILL) a mount process while a file written
+// through its mount is still open; the next mount stores the file.
+func TestKillRecovery(t *testing.T) {
+	if v := os.Getenv(crashChildEnv); v != "" {
+		crashChild(t, v)
+		return
+	}
+	storeDir, staging, mnt := t.TempDir(), t.TempDir(), t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillRecovery$")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+storeDir+"|"+staging+"|"+mnt)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		syscall.Unmount(mnt, syscall.MNT_DETACH)
+	})
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "mounted" {
+	}
+	f, err := os.Create(filepath.Join(mnt, "wip.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("written before the kill"); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	f.Close() // the mount is dead: this fails, and stores nothing
+	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
+		t.Fatalf("unmount the dead mount: %v", err)
+	}
+
+	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if exists(t, st, "wip.txt") {
+		t.Fatal("wip.txt stored before the crash: the test proves nothing")
+	}
+	fsys, _ := mountStore(t, st, Options{StagingDir: staging})
+	if got := fsys.Recovered(); !slices.Equal(got, []string{"wip.txt"}) {
+		t.Errorf("Recovered() = %v", got)
+	}
+	if b, _ := get(t, st, "wip.txt"); string(b) != "written before the kill" {
+		t.Errorf("stored %q", b)
+	}
+}
+
+// crashChild mounts, reports it and waits to be killed. It opens no
+// file of its own mount: a process that dies with one open would wait
+// forever for its own answer to the kernel's flush.
+func crashChild(t *testing.T, env string) {
+	parts := strings.Split(env, "|")
+	st, err := disk.Open(parts[0], disk.Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateBucket(context.Background(), testBucket, objstore.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Mount(context.Background(), st, parts[2], Options{Bucket: testBucket, StagingDir: parts[1], Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.WriteString("mounted\n")
+	select {}
+}
