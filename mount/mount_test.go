@@ -191,3 +191,19 @@ func TestReadRanges(t *testing.T) {
 		t.Errorf("sequential read: %d bytes, %v", len(all), err)
 	}
 }
+
+func deleteOpts() objstore.DeleteOptions { return objstore.DeleteOptions{} }
+
+// allKeys lists every key of the test bucket.
+func allKeys(t *testing.T, st objstore.Store) []string {
+	t.Helper()
+	res, err := st.ListObjects(context.Background(), testBucket, objstore.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range res.Objects {
+		keys = append(keys, o.Key)
+	}
+	return keys
+}

@@ -46,6 +46,7 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 		return errno
 	}
 	src, dst := n.childKey(name), np.childKey(newName)
+	replaced := np.GetChild(newName)
 	var err error
 	if a.isDir() {
 		err = n.fsys.moveTree(ctx, src+"/", dst+"/")
@@ -57,6 +58,9 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 	if err != nil {
 		n.fsys.log.Error("rename", "from", src, "to", dst, "err", err)
 		return toErrno(err)
+	}
+	if replaced != nil && replaced != n.GetChild(name) && !a.isDir() {
+		replaced.Operations().(*node).forget()
 	}
 	return 0
 }

@@ -84,7 +84,7 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 		}
 		return 0
 	}
-	if n.IsRoot() {
+	if _, inTree := n.relPath(); n.IsRoot() || n.removed || !inTree {
 		n.a = a
 		return 0
 	}

@@ -156,7 +156,11 @@ func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
 	if !n.dirty || n.removed {
 		return 0
 	}
-	key := n.key()
+	rel, ok := n.relPath()
+	if !ok {
+		return 0 // replaced by a rename: nothing to store
+	}
+	key := n.fsys.opts.Prefix + rel
 	size, err := n.st.size()
 	if err != nil {
 		return toErrno(err)

@@ -274,3 +274,55 @@ func TestReadOnly(t *testing.T) {
 		t.Errorf("read: %q %v", b, err)
 	}
 }
+
+// TestRenameOverOpenFile renames a file over one still open for
+// writing: closing the replaced file stores nothing anywhere.
+func TestRenameOverOpenFile(t *testing.T) {
+	st := newStore(t)
+	_, dir := mountStore(t, st, Options{})
+	open, err := os.Create(filepath.Join(dir, "target"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	open.WriteString("replaced")
+	if err := os.WriteFile(filepath.Join(dir, "new"), []byte("winner"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "new"), filepath.Join(dir, "target")); err != nil {
+		t.Fatal(err)
+	}
+	open.WriteString(" and more")
+	open.Close()
+	if b, _ := get(t, st, "target"); string(b) != "winner" {
+		t.Errorf("target holds %q", b)
+	}
+	if keys := allKeys(t, st); len(keys) != 1 {
+		t.Errorf("stored keys %q, want only target", keys)
+	}
+	if got := names(t, dir); len(got) != 1 {
+		t.Errorf("root lists %v", got)
+	}
+}
+
+// TestUnlinkOpenFile unlinks a file still open for writing: it is
+// neither stored by the unlink nor by the close.
+func TestUnlinkOpenFile(t *testing.T) {
+	st := newStore(t)
+	_, dir := mountStore(t, st, Options{})
+	p := filepath.Join(dir, "tmp")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("scratch")
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(" more")
+	if err := f.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	if exists(t, st, "tmp") {
+		t.Error("tmp stored after unlink")
+	}
+}
