@@ -34,7 +34,11 @@
 // current object into the staged file first. Writes, appends and
 // truncations then go to the staged file. Flush (close), fsync and the
 // last release upload it: one PutObject below Options.PartSize, a
-// parallel multipart upload from there on. Each staged file is journaled
+// parallel multipart upload from there on. When the staged file is an
+// edited copy of a stored object, the parts it did not change are copied
+// from that object server side (UploadPartCopy) instead of sent again,
+// so an edit of, or an append to, a large file sends only the parts
+// that changed. Each staged file is journaled
 // (a small record next to it) until it is stored, so a mount that dies
 // loses nothing written: the next Mount with the same StagingDir uploads
 // it and reports it in FS.Recovered.

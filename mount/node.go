@@ -26,6 +26,7 @@ type node struct {
 	fetched  time.Time // when a was read from the store
 	st       *staged   // local content; nil while the file is clean and closed
 	dirty    bool      // st holds content not stored yet
+	ed       *edits    // what of st differs from the stored version; nil when unknown
 	local    bool      // the object was never stored
 	removed  bool      // unlinked while open
 	opens    int

@@ -113,39 +113,33 @@ func (f *FS) moveTree(ctx context.Context, src, dst string) error {
 			keys = append(keys, o.Key)
 		}
 	}
-	return f.parallel(ctx, keys, func(ctx context.Context, key string) error {
-		return f.moveObject(ctx, key, dst+key[len(src):])
+	return f.parallel(ctx, len(keys), func(ctx context.Context, i int) error {
+		return f.moveObject(ctx, keys[i], dst+keys[i][len(src):])
 	})
 }
 
-// parallel runs fn on every key, UploadConcurrency at a time, and
+// parallel runs fn for 0..n-1, UploadConcurrency at a time, and
 // returns the first failure.
-func (f *FS) parallel(ctx context.Context, keys []string, fn func(context.Context, string) error) error {
+func (f *FS) parallel(ctx context.Context, n int, fn func(context.Context, int) error) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
 	)
 	sem := make(chan struct{}, f.opts.UploadConcurrency)
-	for _, key := range keys {
+	for i := range n {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			if err := fn(ctx, key); err != nil {
+			if err := fn(ctx, i); err != nil {
 				mu.Lock()
-				first = cmp(first, err)
+				if first == nil {
+					first = err
+				}
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
 	return first
-}
-
-// cmp keeps the first error.
-func cmp(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
 }

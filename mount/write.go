@@ -9,6 +9,7 @@ import (
 	"github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 
+	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/transfer"
 )
 
@@ -40,6 +41,7 @@ func (n *node) stageLocked(ctx context.Context, empty bool) syscall.Errno {
 			return toErrno(err)
 		}
 		n.a.etag, n.a.size = info.ETag, info.Size
+		n.ed = newEdits(info.ETag, info.Size)
 	}
 	n.st = st
 	return 0
@@ -68,6 +70,13 @@ func (n *node) truncateLocked(ctx context.Context, size int64) syscall.Errno {
 	}
 	if errno := n.markDirtyLocked(n.key()); errno != 0 {
 		return errno
+	}
+	if n.ed != nil {
+		cur, err := n.st.size()
+		if err != nil {
+			return toErrno(err)
+		}
+		n.ed.mark(min(size, cur), max(size, cur)-min(size, cur))
 	}
 	if err := n.st.f.Truncate(size); err != nil {
 		return toErrno(err)
@@ -102,6 +111,9 @@ func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int6
 			return 0, toErrno(err)
 		}
 		off = size
+	}
+	if n.ed != nil {
+		n.ed.mark(off, int64(len(data)))
 	}
 	k, err := n.st.f.WriteAt(data, off)
 	n.a.mtime = time.Now()
@@ -165,7 +177,7 @@ func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
 	if err != nil {
 		return toErrno(err)
 	}
-	info, err := n.fsys.upload(ctx, key, n.st.f, size, n.a)
+	info, err := n.store(ctx, key, size)
 	if err != nil {
 		n.fsys.log.Error("store file", "key", key, "err", err)
 		return toErrno(err)
@@ -176,9 +188,25 @@ func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
 	n.dirty, n.local = false, false
 	n.fsys.setDirty(n, false)
 	n.a.etag, n.a.size = info.ETag, size
+	n.ed = newEdits(info.ETag, size)
 	n.keepETag = info.ETag
 	n.forgetParentListing()
 	return 0
+}
+
+// store uploads the staged content as key: reusing the unchanged parts
+// of the stored version when it can, else sending it all.
+func (n *node) store(ctx context.Context, key string, size int64) (objstore.ObjectInfo, error) {
+	if n.ed != nil {
+		info, handled, err := n.fsys.uploadEdited(ctx, key, n.st.f, size, n.a, n.ed)
+		if handled {
+			return info, err
+		}
+		if err != nil {
+			n.fsys.log.Info("stored version changed: sending the whole file", "key", key, "err", err)
+		}
+	}
+	return n.fsys.upload(ctx, key, n.st.f, size, n.a)
 }
 
 // forgetParentListing drops the listing of the node's directory.
