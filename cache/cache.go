@@ -1,0 +1,149 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+)
+
+// prefetchWorkers bounds the background fetches running at once.
+const prefetchWorkers = 8
+
+// prefetchQueue bounds the background fetches waiting for a worker; further
+// Prefetch requests are dropped.
+const prefetchQueue = 64
+
+// prefetchChunk is the most bytes one background fetch asks for, so a large
+// prefetch becomes several parallel range fetches.
+const prefetchChunk = 8 << 20
+
+// Cache is a two-tier block cache of immutable object versions. It is safe
+// for concurrent use.
+type Cache struct {
+	bs    int64
+	log   *slog.Logger
+	mem   *memTier  // nil when disabled
+	disk  *diskTier // nil when disabled
+	fl    flights
+	stats counters
+
+	bg      context.Context // cancelled by Close; background fetches use it
+	cancel  context.CancelFunc
+	workers chan struct{} // semaphore of background fetches
+	pending chan struct{} // semaphore of queued background fetches
+
+	mu     sync.RWMutex // guards closed against wg.Add
+	closed bool
+	wg     sync.WaitGroup // every running ReadAt, Prefetch and background fetch
+}
+
+// Open returns a Cache configured by opts. With DiskDir set it locks the
+// directory and indexes the blocks a previous run left there.
+func Open(opts Options) (*Cache, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cache{
+		bs:      opts.BlockSize,
+		log:     opts.Logger,
+		workers: make(chan struct{}, prefetchWorkers),
+		pending: make(chan struct{}, prefetchQueue),
+	}
+	if opts.MemoryBytes > 0 {
+		if c.mem, err = newMemory(opts.MemoryBytes, opts.BlockSize); err != nil {
+			return nil, err
+		}
+	}
+	if opts.DiskDir != "" {
+		if c.disk, err = openDisk(opts.DiskDir, opts.DiskBytes, opts.Logger); err != nil {
+			if c.mem != nil {
+				c.mem.close()
+			}
+			return nil, err
+		}
+	}
+	c.bg, c.cancel = context.WithCancel(context.Background())
+	return c, nil
+}
+
+// BlockSize returns the size of one block in bytes.
+func (c *Cache) BlockSize() int64 { return c.bs }
+
+// Close cancels background prefetches, waits for them and for running
+// reads to end, and releases the tiers. Blocks on disk stay for the next
+// Open. Close is idempotent.
+func (c *Cache) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+	if c.mem != nil {
+		c.mem.close()
+	}
+	if c.disk != nil {
+		return c.disk.close()
+	}
+	return nil
+}
+
+// begin registers a running operation; it reports false once Close began.
+func (c *Cache) begin() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		return false
+	}
+	c.wg.Add(1)
+	return true
+}
+
+// Invalidate drops every cached block of bucket/key, of all versions. Blocks
+// being fetched at the time may still be stored; they are only ever served
+// for their own version.
+func (c *Cache) Invalidate(bucket, key string) {
+	if !c.begin() {
+		return
+	}
+	defer c.wg.Done()
+	if c.mem != nil {
+		c.mem.invalidate(bucket, key)
+	}
+	if c.disk != nil {
+		c.disk.invalidate(objectHash(bucket, key))
+	}
+}
+
+// Stats reports hits, misses and bytes per tier.
+func (c *Cache) Stats() Stats {
+	s := Stats{
+		MemoryHits:   c.stats.memHits.Load(),
+		MemoryMisses: c.stats.memMisses.Load(),
+		DiskHits:     c.stats.diskHits.Load(),
+		DiskMisses:   c.stats.diskMisses.Load(),
+		Fetches:      c.stats.fetches.Load(),
+		FetchedBytes: c.stats.fetched.Load(),
+	}
+	if c.begin() {
+		defer c.wg.Done()
+		if c.mem != nil {
+			s.MemoryBytes = c.mem.usage()
+		}
+	}
+	if c.disk != nil {
+		s.DiskBytes, s.DiskBlocks = c.disk.usage()
+		s.DiscardedBlocks = c.disk.corrupt.Load()
+	}
+	return s
+}
+
+// isContextErr reports whether err is a cancellation or a deadline.
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,225 @@
+package cache
+
+import (
+	"container/list"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// touchEvery is how stale a block file's modification time may get before
+// a hit refreshes it; the times order the blocks when the tier is rescanned.
+const touchEvery = time.Minute
+
+// fileID names a block file: the hash of its object and of its block name.
+type fileID struct{ obj, blk uint64 }
+
+// diskEntry is the index record of one block file.
+type diskEntry struct {
+	id      fileID
+	size    int64
+	touched time.Time
+}
+
+// diskTier keeps blocks as files under dir/blocks, at most capacity bytes,
+// evicting the least recently used first. All renames and removals of block
+// files happen under mu, so the index and the directory agree.
+type diskTier struct {
+	dir      string
+	capacity int64
+	log      *slog.Logger
+	lock     *os.File
+	tmpSeq   atomic.Uint64
+	corrupt  atomic.Int64
+
+	mu    sync.Mutex
+	index map[fileID]*list.Element // of *diskEntry
+	lru   *list.List               // front is most recently used
+	used  int64
+}
+
+// openDisk locks dir, creates its layout and indexes the blocks already in it.
+func openDisk(dir string, capacity int64, log *slog.Logger) (*diskTier, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create cache directory %s: %w", dir, err)
+	}
+	lock, err := lockDir(dir, filepath.Join(dir, "LOCK"))
+	if err != nil {
+		return nil, err
+	}
+	d := &diskTier{
+		dir: dir, capacity: capacity, log: log, lock: lock,
+		index: make(map[fileID]*list.Element), lru: list.New(),
+	}
+	if err := d.scan(); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// close releases the directory lock.
+func (d *diskTier) close() error {
+	if err := d.lock.Close(); err != nil {
+		return fmt.Errorf("unlock cache directory %s: %w", d.dir, err)
+	}
+	return nil
+}
+
+// subdir is the directory of the block files of one object hash.
+func (d *diskTier) subdir(obj uint64) string {
+	return filepath.Join(d.dir, "blocks", fmt.Sprintf("%02x", obj>>56))
+}
+
+// path is the file of a block.
+func (d *diskTier) path(id fileID) string {
+	return filepath.Join(d.subdir(id.obj), fmt.Sprintf("%016x-%016x.blk", id.obj, id.blk))
+}
+
+// get returns the bytes of a block, or false when the tier lacks it or its
+// file fails verification (the file is then deleted).
+func (d *diskTier) get(id fileID, name string) ([]byte, bool) {
+	touch, ok := d.use(id)
+	if !ok {
+		return nil, false
+	}
+	path := d.path(id)
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			d.log.Warn("cache: read block file", "path", path, "err", err)
+		}
+		d.drop(id)
+		return nil, false
+	}
+	data, err := decodeBlock(buf, name)
+	if err != nil {
+		d.corrupt.Add(1)
+		d.log.Warn("cache: discarding block file", "path", path, "err", err)
+		d.drop(id)
+		return nil, false
+	}
+	if touch {
+		now := time.Now()
+		_ = os.Chtimes(path, now, now) // ordering hint only
+	}
+	return data, true
+}
+
+// use marks a block as just used and reports whether the tier has it and
+// whether its file time needs a refresh.
+func (d *diskTier) use(id fileID) (touch, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	el, ok := d.index[id]
+	if !ok {
+		return false, false
+	}
+	d.lru.MoveToFront(el)
+	e := el.Value.(*diskEntry)
+	if now := time.Now(); now.Sub(e.touched) > touchEvery {
+		e.touched = now
+		touch = true
+	}
+	return touch, true
+}
+
+// has reports whether the tier holds a block, without reading it.
+func (d *diskTier) has(id fileID) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, ok := d.index[id]
+	return ok
+}
+
+// put stores a block, evicting old blocks to stay within capacity. Errors
+// are logged, not returned: a block that is not stored is only a miss later.
+func (d *diskTier) put(id fileID, name string, data []byte) {
+	buf := encodeBlock(name, data)
+	size := int64(len(buf))
+	if size > d.capacity {
+		return
+	}
+	path := d.path(id)
+	tmp := fmt.Sprintf("%s.tmp-%d", path, d.tmpSeq.Add(1))
+	if err := os.WriteFile(tmp, buf, 0o644); err != nil {
+		d.log.Warn("cache: write block file", "path", tmp, "err", err)
+		os.Remove(tmp)
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := os.Rename(tmp, path); err != nil {
+		d.log.Warn("cache: rename block file", "path", tmp, "err", err)
+		os.Remove(tmp)
+		return
+	}
+	d.insert(&diskEntry{id: id, size: size, touched: time.Now()})
+	d.evict()
+}
+
+// insert adds or replaces an entry at the front of the LRU list. d.mu is held.
+func (d *diskTier) insert(e *diskEntry) {
+	if el, ok := d.index[e.id]; ok {
+		d.used -= el.Value.(*diskEntry).size
+		d.lru.Remove(el)
+	}
+	d.index[e.id] = d.lru.PushFront(e)
+	d.used += e.size
+}
+
+// evict removes least recently used blocks until the tier fits its
+// capacity. d.mu is held.
+func (d *diskTier) evict() {
+	for d.used > d.capacity {
+		el := d.lru.Back()
+		if el == nil {
+			return
+		}
+		d.remove(el.Value.(*diskEntry).id)
+	}
+}
+
+// drop removes a block's entry and file.
+func (d *diskTier) drop(id fileID) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.remove(id)
+}
+
+// remove deletes a block's entry and file. d.mu is held.
+func (d *diskTier) remove(id fileID) {
+	if el, ok := d.index[id]; ok {
+		d.used -= el.Value.(*diskEntry).size
+		d.lru.Remove(el)
+		delete(d.index, id)
+	}
+	path := d.path(id)
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.log.Warn("cache: remove block file", "path", path, "err", err)
+	}
+}
+
+// invalidate removes every block of the object with hash obj.
+func (d *diskTier) invalidate(obj uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id := range d.index {
+		if id.obj == obj {
+			d.remove(id)
+		}
+	}
+}
+
+// usage returns the bytes and blocks held.
+func (d *diskTier) usage() (bytes, blocks int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.used, int64(len(d.index))
+}

@@ -1,0 +1,28 @@
+// Package cache is a byte-range block cache for immutable object versions.
+//
+// An object version is cut into blocks of a fixed size. Each block is named
+// by the bucket, the key, the version (an ETag or a version id) and the
+// block's index, so a block of one version is never served for another: a
+// changed object has a new version and therefore new block names.
+//
+// Blocks live in up to two tiers:
+//
+//   - a memory tier (ristretto) bounded by bytes;
+//   - a disk tier under a directory, bounded by bytes, evicted least recently
+//     used first. Each block file carries a header with its full name, its
+//     length and a CRC-32C of its bytes; a block that fails any check is a
+//     miss and is deleted. Block files are written under a temporary name and
+//     renamed into place, and the directory is scanned at Open, so the tier is
+//     reused after a restart.
+//
+// A disk hit is promoted to the memory tier. Missing blocks are fetched with
+// a caller-supplied Fetcher: adjacent missing blocks become one ranged fetch,
+// and concurrent misses of one block share a single fetch.
+//
+// Readahead watches the reads of one open file and, while they are
+// sequential, prefetches ahead with a window that doubles on each
+// sequential read up to a maximum.
+//
+// The package knows nothing of FUSE or of any storage API: it only calls
+// the Fetcher it is given.
+package cache

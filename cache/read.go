@@ -1,0 +1,273 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// Fetcher reads [off, off+n) of one object version (a range GET) and
+// returns those bytes. The cache only asks for ranges within the size it
+// was given, so a shorter answer is an error.
+type Fetcher func(ctx context.Context, off, n int64) ([]byte, error)
+
+// ref is one block of a read: its key, its encoded name and the length it
+// must have.
+type ref struct {
+	k    BlockKey
+	name string
+	want int64
+}
+
+// ref returns the reference of block idx of an object of size bytes.
+func (c *Cache) ref(obj ObjectID, size, idx int64) ref {
+	k := obj.block(idx)
+	return ref{k: k, name: k.name(c.bs), want: min(c.bs, size-idx*c.bs)}
+}
+
+// fileID returns the disk tier's file of a block.
+func (c *Cache) fileID(r ref) fileID {
+	return fileID{obj: objectHash(r.k.Bucket, r.k.Key), blk: nameHash(r.name)}
+}
+
+// ReadAt fills p from the object version obj (size bytes in all) at off,
+// using cached blocks and fetching missing ones with fetch: one call per
+// run of adjacent missing blocks, and one call in all for a block that
+// several readers miss at once. It returns the bytes read, with io.EOF when
+// the read reaches the end of the object.
+func (c *Cache) ReadAt(ctx context.Context, obj ObjectID, size int64, p []byte, off int64, fetch Fetcher) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("read %s/%s at %d: negative offset", obj.Bucket, obj.Key, off)
+	}
+	if !c.begin() {
+		return 0, ErrClosed
+	}
+	defer c.wg.Done()
+	if off >= size {
+		return 0, io.EOF
+	}
+	n := min(int64(len(p)), size-off)
+	if n == 0 {
+		return 0, nil
+	}
+	first := off / c.bs
+	blocks, err := c.blocks(ctx, obj, size, first, (off+n-1)/c.bs, fetch)
+	if err != nil {
+		return 0, err
+	}
+	pos := 0
+	for i, b := range blocks {
+		lo := max(off-(first+int64(i))*c.bs, 0)
+		pos += copy(p[pos:n], b[lo:])
+	}
+	if n < int64(len(p)) {
+		return int(n), io.EOF
+	}
+	return int(n), nil
+}
+
+// blocks returns blocks first..last of the object, from the tiers or
+// fetched.
+func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int64, fetch Fetcher) ([][]byte, error) {
+	out := make([][]byte, last-first+1)
+	var miss []ref
+	for i := first; i <= last; i++ {
+		r := c.ref(obj, size, i)
+		if b, ok := c.lookup(r, true); ok {
+			out[i-first] = b
+		} else {
+			miss = append(miss, r)
+		}
+	}
+	for len(miss) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var err error
+		if miss, err = c.fill(ctx, obj, size, miss, fetch, out, first); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// lookup returns a block from the memory tier, else from the disk tier
+// (promoting it to memory). count says whether to count the lookup in Stats.
+func (c *Cache) lookup(r ref, count bool) ([]byte, bool) {
+	if c.mem != nil {
+		if b, ok := c.mem.get(r.name); ok && int64(len(b)) == r.want {
+			c.tally(count, &c.stats.memHits)
+			return b, true
+		}
+		c.tally(count, &c.stats.memMisses)
+	}
+	if c.disk == nil {
+		return nil, false
+	}
+	b, ok := c.disk.get(c.fileID(r), r.name)
+	if !ok || int64(len(b)) != r.want {
+		c.tally(count, &c.stats.diskMisses)
+		return nil, false
+	}
+	c.tally(count, &c.stats.diskHits)
+	if c.mem != nil {
+		c.mem.put(r.name, r.k, b)
+	}
+	return b, true
+}
+
+// tally adds one to a counter when count is set.
+func (c *Cache) tally(count bool, n interface{ Add(int64) int64 }) {
+	if count {
+		n.Add(1)
+	}
+}
+
+// store offers a fetched block to both tiers.
+func (c *Cache) store(r ref, data []byte) {
+	if c.mem != nil {
+		c.mem.put(r.name, r.k, data)
+	}
+	if c.disk != nil {
+		c.disk.put(c.fileID(r), r.name, data)
+	}
+}
+
+// fill gets the missing blocks into out: it fetches those no one else is
+// fetching and waits for the others. It returns the blocks to look up
+// again (a shared fetch that ended without them).
+func (c *Cache) fill(ctx context.Context, obj ObjectID, size int64, miss []ref, fetch Fetcher, out [][]byte, first int64) ([]ref, error) {
+	calls, owned := c.fl.claim(names(miss))
+	var mine []flight
+	for i, r := range miss {
+		if !owned[i] {
+			continue
+		}
+		// A fetch may have ended between the lookup and the claim.
+		if b, ok := c.lookup(r, false); ok {
+			c.fl.finish(r.name, calls[i], b, nil)
+			continue
+		}
+		mine = append(mine, flight{r, calls[i]})
+	}
+	if err := c.fetchRuns(ctx, obj, size, runs(mine, 0), fetch); err != nil {
+		return nil, err
+	}
+	var again []ref
+	for i, r := range miss {
+		b, err := wait(ctx, calls[i])
+		switch {
+		case err == nil && int64(len(b)) == r.want:
+			out[r.k.Index-first] = b
+		case err == nil:
+			return nil, fmt.Errorf("block %d of %s/%s: %d bytes, want %d (was the size %d right?)",
+				r.k.Index, obj.Bucket, obj.Key, len(b), r.want, size)
+		case err == errRetry || (isContextErr(err) && ctx.Err() == nil):
+			again = append(again, r) // another reader's fetch gave up
+		default:
+			return nil, err
+		}
+	}
+	return again, nil
+}
+
+// wait returns the outcome of a call, or ctx's error.
+func wait(ctx context.Context, cl *call) ([]byte, error) {
+	select {
+	case <-cl.done:
+		return cl.data, cl.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// names returns the names of refs.
+func names(refs []ref) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.name
+	}
+	return out
+}
+
+// flight is an owned call of one block.
+type flight struct {
+	r  ref
+	cl *call
+}
+
+// runs splits flights, in block order, into runs of adjacent blocks of at
+// most maxBlocks each (0: no limit).
+func runs(fs []flight, maxBlocks int) [][]flight {
+	var out [][]flight
+	for i, f := range fs {
+		n := len(out)
+		if i > 0 && f.r.k.Index == fs[i-1].r.k.Index+1 && (maxBlocks == 0 || len(out[n-1]) < maxBlocks) {
+			out[n-1] = append(out[n-1], f)
+			continue
+		}
+		out = append(out, []flight{f})
+	}
+	return out
+}
+
+// fetchRuns fetches runs concurrently and returns the first error.
+func (c *Cache) fetchRuns(ctx context.Context, obj ObjectID, size int64, rs [][]flight, fetch Fetcher) error {
+	if len(rs) == 1 {
+		return c.fetchRun(ctx, obj, size, rs[0], fetch)
+	}
+	errs := make([]error, len(rs))
+	var wg sync.WaitGroup
+	for i, run := range rs {
+		wg.Go(func() { errs[i] = c.fetchRun(ctx, obj, size, run, fetch) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fetchRun fetches a run of adjacent blocks with one call of fetch, stores
+// them and finishes their calls. Every call is finished, even if fetch
+// panics.
+func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []flight, fetch Fetcher) (err error) {
+	done := 0
+	defer func() {
+		for _, f := range run[done:] {
+			c.fl.finish(f.r.name, f.cl, nil, fmt.Errorf("fetch of %s/%s aborted", obj.Bucket, obj.Key))
+		}
+	}()
+	off := run[0].r.k.Index * c.bs
+	end := min(off+int64(len(run))*c.bs, size)
+	data, err := fetch(ctx, off, end-off)
+	c.stats.fetches.Add(1)
+	c.stats.fetched.Add(int64(len(data)))
+	if err == nil && int64(len(data)) != end-off {
+		err = fmt.Errorf("got %d bytes: %w", len(data), io.ErrUnexpectedEOF)
+	}
+	if err != nil {
+		err = fmt.Errorf("fetch %s/%s version %q bytes %d-%d: %w", obj.Bucket, obj.Key, obj.Version, off, end-1, err)
+		for _, f := range run {
+			c.fl.finish(f.r.name, f.cl, nil, err)
+		}
+		done = len(run)
+		return err
+	}
+	for i, f := range run {
+		lo := int64(i) * c.bs
+		hi := min(lo+c.bs, int64(len(data)))
+		b := data[lo:hi:hi]
+		if len(run) > 1 {
+			b = bytes.Clone(b) // let each block be freed on its own
+		}
+		c.store(f.r, b)
+		c.fl.finish(f.r.name, f.cl, b, nil)
+		done++
+	}
+	return nil
+}
