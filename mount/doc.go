@@ -38,7 +38,11 @@
 // edited copy of a stored object, the parts it did not change are copied
 // from that object server side (UploadPartCopy) instead of sent again,
 // so an edit of, or an append to, a large file sends only the parts
-// that changed. Each staged file is journaled
+// that changed. A new file written in order from its start is sent
+// while it is written: once it holds two parts, a multipart upload
+// starts and each whole part goes up as soon as it is written, so the
+// close sends only the tail; a write anywhere else drops that upload and
+// the file is stored whole at close. Each staged file is journaled
 // (a small record next to it) until it is stored, so a mount that dies
 // loses nothing written: the next Mount with the same StagingDir uploads
 // it and reports it in FS.Recovered.

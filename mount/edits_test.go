@@ -74,3 +74,68 @@ func TestEditReusesParts(t *testing.T) {
 		t.Errorf("append sent %d parts and copied %d, want 1 and 3", s, c)
 	}
 }
+
+// TestSequentialWriteUploadsEarly writes a large file in order: its
+// multipart upload is under way before the file is closed, and the
+// close sends only the tail.
+func TestSequentialWriteUploadsEarly(t *testing.T) {
+	st := &partCounter{Store: newStore(t)}
+	_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+	ref := make([]byte, 12<<20+7)
+	rand.New(rand.NewSource(6)).Read(ref)
+	f, err := os.Create(filepath.Join(dir, "seq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off < len(ref); off += 1 << 20 {
+		if _, err := f.Write(ref[off:min(off+1<<20, len(ref))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ups, err := st.ListMultipartUploads(context.Background(), testBucket, objstore.ListUploadsOptions{})
+	if err != nil || len(ups.Uploads) != 1 || ups.Uploads[0].Key != "seq" {
+		t.Errorf("uploads under way before close: %+v %v", ups.Uploads, err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, info := get(t, st, "seq")
+	if !bytes.Equal(b, ref) || info.PartsCount != 3 {
+		t.Errorf("stored %d bytes in %d parts; equal: %v", len(b), info.PartsCount, bytes.Equal(b, ref))
+	}
+	if s := st.sent.Load(); s != 3 {
+		t.Errorf("sent %d parts, want 3 (each once)", s)
+	}
+	if ups, _ := st.ListMultipartUploads(context.Background(), testBucket, objstore.ListUploadsOptions{}); len(ups.Uploads) != 0 {
+		t.Errorf("uploads left: %+v", ups.Uploads)
+	}
+}
+
+// TestRandomWriteAbandonsEarlyUpload writes a large file in order, then
+// goes back: the early upload is dropped and the file stored whole.
+func TestRandomWriteAbandonsEarlyUpload(t *testing.T) {
+	st := newStore(t)
+	_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+	ref := make([]byte, 11<<20)
+	rand.New(rand.NewSource(7)).Read(ref)
+	f, err := os.Create(filepath.Join(dir, "r"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte("back"), 100); err != nil {
+		t.Fatal(err)
+	}
+	copy(ref[100:], "back")
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := get(t, st, "r"); !bytes.Equal(b, ref) {
+		t.Errorf("stored %d bytes differ", len(b))
+	}
+	if ups, _ := st.ListMultipartUploads(context.Background(), testBucket, objstore.ListUploadsOptions{}); len(ups.Uploads) != 0 {
+		t.Errorf("uploads left: %+v", ups.Uploads)
+	}
+}

@@ -27,6 +27,8 @@ type node struct {
 	st       *staged   // local content; nil while the file is clean and closed
 	dirty    bool      // st holds content not stored yet
 	ed       *edits    // what of st differs from the stored version; nil when unknown
+	seq      bool      // st was written in order from empty: strm may send it early
+	strm     *stream   // the upload of st under way while it is written
 	local    bool      // the object was never stored
 	removed  bool      // unlinked while open
 	opens    int

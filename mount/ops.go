@@ -92,6 +92,7 @@ func (n *node) forget() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.removed = true
+	n.dropStream()
 	if n.dirty {
 		n.st.settle()
 		n.dirty = false

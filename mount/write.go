@@ -44,6 +44,7 @@ func (n *node) stageLocked(ctx context.Context, empty bool) syscall.Errno {
 		n.ed = newEdits(info.ETag, info.Size)
 	}
 	n.st = st
+	n.seq = n.ed == nil
 	return 0
 }
 
@@ -71,12 +72,16 @@ func (n *node) truncateLocked(ctx context.Context, size int64) syscall.Errno {
 	if errno := n.markDirtyLocked(n.key()); errno != 0 {
 		return errno
 	}
+	cur, err := n.st.size()
+	if err != nil {
+		return toErrno(err)
+	}
 	if n.ed != nil {
-		cur, err := n.st.size()
-		if err != nil {
-			return toErrno(err)
-		}
 		n.ed.mark(min(size, cur), max(size, cur)-min(size, cur))
+	}
+	if size != cur {
+		n.dropStream()
+		n.seq = size == 0 && n.ed == nil
 	}
 	if err := n.st.f.Truncate(size); err != nil {
 		return toErrno(err)
@@ -115,12 +120,54 @@ func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int6
 	if n.ed != nil {
 		n.ed.mark(off, int64(len(data)))
 	}
+	if n.seq {
+		if size, err := n.st.size(); err != nil || off != size {
+			n.seq = false
+			n.dropStream()
+		}
+	}
 	k, err := n.st.f.WriteAt(data, off)
 	n.a.mtime = time.Now()
 	if err != nil {
 		return uint32(k), toErrno(err)
 	}
+	n.pumpLocked(ctx)
 	return uint32(k), 0
+}
+
+// pumpLocked sends the whole parts of a file written in order from empty
+// once it holds two of them, while it is still being written.
+func (n *node) pumpLocked(ctx context.Context) {
+	if !n.seq {
+		return
+	}
+	size, err := n.st.size()
+	if err != nil {
+		return
+	}
+	if n.strm == nil {
+		if size < 2*n.fsys.opts.PartSize {
+			return
+		}
+		n.strm, err = n.fsys.startStream(ctx, n.st.f, n.key(), n.a)
+		if err != nil {
+			n.fsys.log.Warn("early upload of a file being written", "key", n.key(), "err", err)
+			n.seq = false
+			return
+		}
+	}
+	if !n.strm.pump(size) {
+		n.seq = false
+		n.dropStream()
+	}
+}
+
+// dropStream discards the upload under way, if any.
+func (n *node) dropStream() {
+	if n.strm != nil {
+		n.strm.abort()
+		n.strm = nil
+	}
 }
 
 // Flush stores the file when it holds content not stored yet; close(2)
@@ -189,6 +236,7 @@ func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
 	n.fsys.setDirty(n, false)
 	n.a.etag, n.a.size = info.ETag, size
 	n.ed = newEdits(info.ETag, size)
+	n.seq = false
 	n.keepETag = info.ETag
 	n.forgetParentListing()
 	return 0
@@ -197,6 +245,14 @@ func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
 // store uploads the staged content as key: reusing the unchanged parts
 // of the stored version when it can, else sending it all.
 func (n *node) store(ctx context.Context, key string, size int64) (objstore.ObjectInfo, error) {
+	if s := n.strm; s != nil {
+		n.strm, n.seq = nil, false
+		info, err := s.finish(ctx, key, size, n.a)
+		if err == nil {
+			return info, nil
+		}
+		n.fsys.log.Info("early upload failed: sending the whole file", "key", key, "err", err)
+	}
 	if n.ed != nil {
 		info, handled, err := n.fsys.uploadEdited(ctx, key, n.st.f, size, n.a, n.ed)
 		if handled {
