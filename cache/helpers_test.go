@@ -57,7 +57,7 @@ func (s *source) fetched() [][2]int64 {
 func (s *source) size() int64 { return int64(len(s.data)) }
 
 // noFetch is a Fetcher that fails the test when called.
-func noFetch(t *testing.T) Fetcher {
+func noFetch(t testing.TB) Fetcher {
 	return func(ctx context.Context, off, n int64) ([]byte, error) {
 		t.Errorf("unexpected fetch of %d bytes at %d", n, off)
 		return nil, errors.New("no fetch expected")

@@ -1,0 +1,111 @@
+package cache
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+)
+
+func TestReadaheadGrowsOnSequentialReads(t *testing.T) {
+	src := newSource(256*testBlock, 16)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 4 << 20})
+	ra := NewReadahead(c, obj1, src.size(), src.fetch, 16*testBlock)
+	ctx := context.Background()
+	p := make([]byte, testBlock)
+	var windows []int64
+	for off := int64(0); off < src.size(); off += testBlock {
+		n, err := ra.ReadAt(ctx, p, off)
+		if n != testBlock || (err != nil && off+testBlock < src.size()) {
+			t.Fatalf("read at %d: %d, %v", off, n, err)
+		}
+		if string(p) != string(src.data[off:off+testBlock]) {
+			t.Fatalf("read at %d returned wrong bytes", off)
+		}
+		windows = append(windows, ra.Window()/testBlock)
+	}
+	want := []int64{1, 2, 4, 8, 16, 16}
+	for i, w := range want {
+		if windows[i] != w {
+			t.Fatalf("windows in blocks %v, want them to start %v", windows[:8], want)
+		}
+	}
+	// 256 one-block reads were served by a few large prefetches.
+	t.Logf("%d fetches", src.calls.Load())
+	if n := src.calls.Load(); n > 48 {
+		t.Fatalf("%d fetches for 256 sequential blocks, want far fewer", n)
+	}
+	var biggest int64
+	for _, r := range src.fetched() {
+		biggest = max(biggest, r[1])
+	}
+	if biggest < 8*testBlock {
+		t.Fatalf("largest fetch %d bytes: the window did not grow", biggest)
+	}
+}
+
+func TestReadaheadStaysOffForRandomReads(t *testing.T) {
+	src := newSource(256*testBlock, 17)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 4 << 20})
+	ra := NewReadahead(c, obj1, src.size(), src.fetch, 0)
+	ctx := context.Background()
+	p := make([]byte, 512)
+	blocks := []int64{200, 17, 150, 3, 99, 240, 60}
+	for _, b := range blocks {
+		if _, err := ra.ReadAt(ctx, p, b*testBlock+100); err != nil {
+			t.Fatal(err)
+		}
+		if w := ra.Window(); w != 0 {
+			t.Fatalf("window %d after a random read of block %d", w, b)
+		}
+	}
+	got := src.fetched()
+	if len(got) != len(blocks) {
+		t.Fatalf("fetches %v, want exactly the %d blocks read", got, len(blocks))
+	}
+	for i, r := range got {
+		if r != [2]int64{blocks[i] * testBlock, testBlock} {
+			t.Fatalf("fetch %d is %v, want block %d only", i, r, blocks[i])
+		}
+	}
+}
+
+func TestCloseWaitsForPrefetches(t *testing.T) {
+	var started, returned atomic.Int64
+	first := make(chan struct{}, 1)
+	slow := func(ctx context.Context, off, n int64) ([]byte, error) {
+		started.Add(1)
+		defer returned.Add(1)
+		select {
+		case first <- struct{}{}:
+		default:
+		}
+		<-ctx.Done() // a fetch that ends only when cancelled
+		return nil, ctx.Err()
+	}
+	c, err := Open(Options{BlockSize: 1 << 20, MemoryBytes: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Prefetch(obj1, 64<<20, 0, 64<<20, slow) // eight 8 MiB fetches
+	<-first
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
+		t.Fatalf("after Close: %d prefetches started, %d returned", s, r)
+	}
+}
+
+func TestPrefetchThenReadHits(t *testing.T) {
+	src := newSource(40*testBlock, 19)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
+	c.Prefetch(obj1, src.size(), 0, src.size(), src.fetch)
+	// Reads either hit or wait for the prefetch of their block: never fetch.
+	read(t, c, obj1, src, 0, src.size(), func(ctx context.Context, off, n int64) ([]byte, error) {
+		t.Errorf("read fetched %d bytes at %d after a prefetch", n, off)
+		return src.fetch(ctx, off, n)
+	})
+	if n := src.calls.Load(); n != 1 {
+		t.Fatalf("%d fetches, want the one prefetch", n)
+	}
+}
