@@ -64,7 +64,7 @@ func (c *Cache) spawn(obj ObjectID, size int64, run []flight, fetch Fetcher) {
 			return
 		}
 		defer func() { <-c.workers }()
-		if err := c.fetchRun(c.bg, obj, size, run, fetch); err != nil {
+		if err := c.fetchRun(c.bg, obj, size, run, fetch, true); err != nil {
 			c.log.Debug("cache: prefetch failed", "bucket", obj.Bucket, "key", obj.Key, "err", err)
 		}
 	}()

@@ -216,12 +216,12 @@ func runs(fs []flight, maxBlocks int) [][]flight {
 // fetchRuns fetches runs concurrently and returns the first error.
 func (c *Cache) fetchRuns(ctx context.Context, obj ObjectID, size int64, rs [][]flight, fetch Fetcher) error {
 	if len(rs) == 1 {
-		return c.fetchRun(ctx, obj, size, rs[0], fetch)
+		return c.fetchRun(ctx, obj, size, rs[0], fetch, false)
 	}
 	errs := make([]error, len(rs))
 	var wg sync.WaitGroup
 	for i, run := range rs {
-		wg.Go(func() { errs[i] = c.fetchRun(ctx, obj, size, run, fetch) })
+		wg.Go(func() { errs[i] = c.fetchRun(ctx, obj, size, run, fetch, false) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -234,8 +234,10 @@ func (c *Cache) fetchRuns(ctx context.Context, obj ObjectID, size int64, rs [][]
 
 // fetchRun fetches a run of adjacent blocks with one call of fetch, stores
 // them and finishes their calls. Every call is finished, even if fetch
-// panics.
-func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []flight, fetch Fetcher) (err error) {
+// panics. A background fetch that fails hands its blocks back to the
+// readers waiting for them (errRetry), who then fetch them themselves and
+// see their own outcome.
+func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []flight, fetch Fetcher, background bool) (err error) {
 	done := 0
 	defer func() {
 		for _, f := range run[done:] {
@@ -252,8 +254,12 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 	}
 	if err != nil {
 		err = fmt.Errorf("fetch %s/%s version %q bytes %d-%d: %w", obj.Bucket, obj.Key, obj.Version, off, end-1, err)
+		shared := err
+		if background {
+			shared = errRetry
+		}
 		for _, f := range run {
-			c.fl.finish(f.r.name, f.cl, nil, err)
+			c.fl.finish(f.r.name, f.cl, nil, shared)
 		}
 		done = len(run)
 		return err

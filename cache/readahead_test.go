@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 )
@@ -107,5 +108,26 @@ func TestPrefetchThenReadHits(t *testing.T) {
 	})
 	if n := src.calls.Load(); n != 1 {
 		t.Fatalf("%d fetches, want the one prefetch", n)
+	}
+}
+
+func TestFailedPrefetchLetsReaderFetch(t *testing.T) {
+	src := newSource(4*testBlock, 21)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
+	release := make(chan struct{})
+	failing := func(ctx context.Context, off, n int64) ([]byte, error) {
+		<-release
+		return nil, errors.New("throttled")
+	}
+	c.Prefetch(obj1, src.size(), 0, src.size(), failing)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		read(t, c, obj1, src, 0, src.size(), nil) // waits for the prefetch, then fetches itself
+	}()
+	close(release)
+	<-done
+	if n := src.calls.Load(); n != 1 {
+		t.Fatalf("reader made %d fetches after the prefetch failed, want 1", n)
 	}
 }
