@@ -37,6 +37,7 @@ type diskTier struct {
 	lock     *os.File
 	tmpSeq   atomic.Uint64
 	corrupt  atomic.Int64
+	failing  atomic.Bool // a write failed and was logged; quiet until one succeeds
 
 	mu    sync.Mutex
 	index map[fileID]*list.Element // of *diskEntry
@@ -149,19 +150,32 @@ func (d *diskTier) put(id fileID, name string, data []byte) {
 	path := d.path(id)
 	tmp := fmt.Sprintf("%s.tmp-%d", path, d.tmpSeq.Add(1))
 	if err := os.WriteFile(tmp, buf, 0o644); err != nil {
-		d.log.Warn("cache: write block file", "path", tmp, "err", err)
+		d.writeFailed(fmt.Errorf("write block file %s: %w", tmp, err))
 		os.Remove(tmp)
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := os.Rename(tmp, path); err != nil {
-		d.log.Warn("cache: rename block file", "path", tmp, "err", err)
+		d.writeFailed(fmt.Errorf("rename block file %s: %w", tmp, err))
 		os.Remove(tmp)
 		return
 	}
+	if d.failing.Swap(false) {
+		d.log.Info("cache: storing blocks on disk again", "dir", d.dir)
+	}
 	d.insert(&diskEntry{id: id, size: size, touched: time.Now()})
 	d.evict()
+}
+
+// writeFailed logs a failed block write: the first of a series as a
+// warning, the rest (a full disk fails every write) at debug level.
+func (d *diskTier) writeFailed(err error) {
+	if d.failing.Swap(true) {
+		d.log.Debug("cache: block not stored", "err", err)
+		return
+	}
+	d.log.Warn("cache: blocks are not being stored on disk", "dir", d.dir, "err", err)
 }
 
 // insert adds or replaces an entry at the front of the LRU list. d.mu is held.

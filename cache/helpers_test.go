@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,9 @@ func noFetch(t testing.TB) Fetcher {
 // open opens a Cache and closes it when the test ends.
 func open(t testing.TB, opts Options) *Cache {
 	t.Helper()
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	c, err := Open(opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
