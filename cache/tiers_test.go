@@ -243,3 +243,17 @@ func truncate(t *testing.T, path string, n int64) {
 		t.Fatal(err)
 	}
 }
+
+func TestBlocksOfAnotherBlockSizeAreNotServed(t *testing.T) {
+	dir := t.TempDir()
+	src := newSource(8*testBlock+5, 22)
+	c := open(t, Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20})
+	read(t, c, obj1, src, 0, src.size(), nil)
+	c.Close()
+	c = open(t, Options{BlockSize: 2 * testBlock, DiskDir: dir, DiskBytes: 1 << 20})
+	before := src.calls.Load()
+	read(t, c, obj1, src, 0, src.size(), nil)
+	if src.calls.Load() != before+1 {
+		t.Fatalf("blocks cut at %d bytes were served as blocks of %d", testBlock, 2*testBlock)
+	}
+}
