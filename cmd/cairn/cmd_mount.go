@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/cairnfs/cairn/cache"
 	"github.com/cairnfs/cairn/mount"
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/s3api"
@@ -25,9 +29,12 @@ type mountFlags struct {
 	uid, gid             int
 	fileMode, dirMode    string
 	metadataTTL          time.Duration
-	partSize             int64
+	partSize             sizeFlag
 	uploadConcurrency    int
 	stagingDir           string
+	cacheDir             string
+	cacheSize            sizeFlag
+	memoryCacheSize      sizeFlag
 	foreground           bool
 	serve                string
 }
@@ -76,7 +83,11 @@ The mount runs in the background and the command returns once it is ready;
 	fl.StringVar(&f.fileMode, "file-mode", "0644", "permissions of files that carry no mode metadata (octal)")
 	fl.StringVar(&f.dirMode, "dir-mode", "0755", "permissions of directories that carry no mode metadata (octal)")
 	fl.DurationVar(&f.metadataTTL, "metadata-ttl", mount.DefaultMetadataTTL, "how long attributes and listings are trusted; changes made elsewhere show within it")
-	fl.Int64Var(&f.partSize, "part-size", mount.DefaultPartSize, "size from which files are stored as multipart uploads, and their part size (bytes, at least 5 MiB)")
+	f.partSize, f.cacheSize, f.memoryCacheSize = mount.DefaultPartSize, defaultCacheSize, defaultMemoryCacheSize
+	fl.Var(&f.partSize, "part-size", "size from which files are stored as multipart uploads, and their part size (at least 5MiB)")
+	fl.StringVar(&f.cacheDir, "cache-dir", "", "directory of the disk block cache, reused by later mounts (default under the user cache directory)")
+	fl.Var(&f.cacheSize, "cache-size", "capacity of the disk block cache; 0 turns it off")
+	fl.Var(&f.memoryCacheSize, "memory-cache-size", "capacity of the memory block cache; 0 turns it off")
 	fl.IntVar(&f.uploadConcurrency, "upload-concurrency", mount.DefaultConcurrency, "parts uploaded in parallel")
 	fl.StringVar(&f.stagingDir, "staging-dir", "", "where written files are staged and journaled (default under the user cache directory)")
 	fl.BoolVar(&f.foreground, "foreground", false, "stay in the foreground until unmounted (Ctrl-C unmounts)")
@@ -88,7 +99,7 @@ The mount runs in the background and the command returns once it is ready;
 func (f mountFlags) mountOptions(bucket, prefix string, log *slog.Logger) (mount.Options, error) {
 	o := mount.Options{
 		Bucket: bucket, Prefix: prefix, ReadOnly: f.readOnly, AllowOther: f.allowOther,
-		MetadataTTL: f.metadataTTL, PartSize: f.partSize, UploadConcurrency: f.uploadConcurrency,
+		MetadataTTL: f.metadataTTL, PartSize: int64(f.partSize), UploadConcurrency: f.uploadConcurrency,
 		StagingDir: f.stagingDir, Logger: log,
 	}
 	if f.uid >= 0 || f.gid >= 0 {
@@ -116,6 +127,51 @@ func parseMode(flag, v string) (os.FileMode, error) {
 	return os.FileMode(n), nil
 }
 
+// Defaults of the block cache of a mount.
+const (
+	defaultCacheSize       = 4 << 30
+	defaultMemoryCacheSize = 256 << 20
+)
+
+// openCache opens the block cache the flags ask for (nil when both tiers
+// are off). Its disk tier lives in a directory per bucket and prefix, so
+// that each mount reuses its own blocks.
+func (f mountFlags) openCache(endpoint, bucket, prefix string, log *slog.Logger) (*cache.Cache, error) {
+	if f.cacheSize == 0 && f.memoryCacheSize == 0 {
+		return nil, nil
+	}
+	o := cache.Options{MemoryBytes: int64(f.memoryCacheSize), DiskBytes: int64(f.cacheSize), Logger: log}
+	if f.cacheSize == 0 || f.cacheDir != "" {
+		o.DiskDir = f.cacheDir
+		return openCacheAt(o)
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return nil, fmt.Errorf("block cache: %w (set --cache-dir)", err)
+	}
+	sum := sha256.Sum256([]byte(endpoint + "\x00" + bucket + "/" + prefix))
+	dir := filepath.Join(base, "cairn", "blocks", bucket+"-"+hex.EncodeToString(sum[:6]))
+	// A second mount of the same tree at once takes the next free directory.
+	for i := 1; ; i++ {
+		o.DiskDir = dir
+		if i > 1 {
+			o.DiskDir = fmt.Sprintf("%s.%d", dir, i)
+		}
+		c, err := openCacheAt(o)
+		if !errors.Is(err, cache.ErrLocked) || i == 8 {
+			return c, err
+		}
+	}
+}
+
+func openCacheAt(o cache.Options) (*cache.Cache, error) {
+	c, err := cache.Open(o)
+	if err != nil {
+		return nil, fmt.Errorf("block cache %s: %w", o.DiskDir, err)
+	}
+	return c, nil
+}
+
 // parseMountTarget reads s3://BUCKET[/PREFIX] or a bare BUCKET[/PREFIX].
 func parseMountTarget(arg string) (bucket, prefix string, err error) {
 	rest := strings.TrimPrefix(arg, s3Scheme)
@@ -141,6 +197,12 @@ func (a *app) mountForeground(ctx context.Context, target, dir string, f mountFl
 	}
 	if f.serve != "" && a.remote.endpoint != "" {
 		return usagef("--serve serves the embedded store; it does not go with --endpoint")
+	}
+	if opts.Cache, err = f.openCache(a.remote.endpoint, bucket, prefix, a.logger); err != nil {
+		return err
+	}
+	if opts.Cache != nil {
+		defer opts.Cache.Close()
 	}
 	return a.withStore(ctx, func(st objstore.Store) error {
 		stopServe, err := a.serveAlongside(st, f.serve)
