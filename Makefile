@@ -5,6 +5,8 @@ BIN      := bin/cairn
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
 RUN_DATA := .run/data
+# Where make run serves S3 next to its mount.
+RUN_LISTEN ?= 127.0.0.1:9000
 # Extra flags for `make bench`, e.g. BENCHFLAGS="-short".
 BENCHFLAGS ?=
 # Packages whose tests also run under the race detector: the concurrent
@@ -15,7 +17,7 @@ RACE_PKGS := ./objstore/transfer/ ./cmd/...
 
 help:
 	@echo "make build   build $(BIN) ($(VERSION))"
-	@echo "make run     build, then store a file in a demo bucket under $(RUN_DATA) and show it"
+	@echo "make run     build, then mount a demo bucket on .run/mnt and serve it over S3 (Ctrl-C stops)"
 	@echo "make test    install test packages, vet, and run every test"
 	@echo "make bench   run the benchmarks (BENCHFLAGS=...)"
 	@echo "make lint    check gofmt and go vet"
@@ -25,7 +27,9 @@ help:
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/cairn
 
-# run shows the store at work on a data directory kept under .run/, and
+# run shows cairn at work: it keeps a demo bucket in a data directory under
+# .run/, mounts it on .run/mnt and serves it over S3 on $(RUN_LISTEN), in the
+# foreground until Ctrl-C (which stores what was written and unmounts). It
 # can run again and again.
 run: build
 	@set -e; \
@@ -37,10 +41,14 @@ run: build
 	fi; \
 	cairn cp README.md s3://demo/README.md; \
 	cairn ls s3://demo; \
-	cairn stat s3://demo/README.md
+	mkdir -p .run/mnt; \
+	umount -l $(CURDIR)/.run/mnt 2>/dev/null || true; \
+	echo; \
+	echo "s3://demo is mounted on .run/mnt and served over S3 on http://$(RUN_LISTEN)."; \
+	echo "Try: ls -l .run/mnt; echo hi > .run/mnt/hello.txt; ./$(BIN) --data $(RUN_DATA) presign s3://demo/README.md --endpoint http://$(RUN_LISTEN)"; \
+	echo "Ctrl-C stores what was written and unmounts."; \
+	cairn mount --foreground --serve $(RUN_LISTEN) --staging-dir .run/staging --cache-dir .run/cache s3://demo $(CURDIR)/.run/mnt
 
-# make deps has installed every tool the tests use, so a test that finds
-# one missing fails instead of skipping (CAIRN_REQUIRE_TOOLS).
 test: deps
 	$(GO) vet ./...
 	CAIRN_REQUIRE_TOOLS=1 $(GO) test -timeout 20m ./...

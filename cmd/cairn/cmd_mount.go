@@ -239,6 +239,7 @@ func (a *app) serveAlongside(st objstore.Store, addr string) (stop func(), err e
 	if created {
 		fmt.Fprintf(a.stderr, "cairn: created the root credential (kept in %s): access key %s, secret key %s\n", a.dataDir, root.AccessKey, root.SecretKey)
 	}
+	fmt.Fprintf(a.stderr, "cairn: serving S3 on http://%s (access key %s)\n", ln.Addr(), root.AccessKey)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
