@@ -3,9 +3,10 @@ package mount
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cairnfs/cairn/cache"
 )
 
 // pastKernelTimeouts waits out kernel entry and attribute timeouts of a
@@ -16,9 +17,21 @@ func pastKernelTimeouts() { time.Sleep(50 * time.Millisecond) }
 // mount's back; with a metadata TTL of a nanosecond, the mount shows
 // each change as soon as the kernel asks again, content included.
 func TestSeesStoreChanges(t *testing.T) {
+	t.Run("direct", func(t *testing.T) { seesStoreChanges(t, nil) })
+	t.Run("cached", func(t *testing.T) {
+		c, err := cache.Open(cache.Options{MemoryBytes: 1 << 20, DiskDir: t.TempDir(), DiskBytes: 8 << 20, Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		seesStoreChanges(t, c)
+	})
+}
+
+func seesStoreChanges(t *testing.T, c *cache.Cache) {
 	st := newStore(t)
 	put(t, st, "f", "old content", nil)
-	_, dir := mountStore(t, st, Options{MetadataTTL: time.Nanosecond})
+	_, dir := mountStore(t, st, Options{MetadataTTL: time.Nanosecond, Cache: c})
 	p := filepath.Join(dir, "f")
 	if b, err := os.ReadFile(p); err != nil || string(b) != "old content" {
 		t.Fatalf("first read: %q %v", b, err)
@@ -39,31 +52,5 @@ func TestSeesStoreChanges(t *testing.T) {
 	pastKernelTimeouts()
 	if _, err := os.Stat(p); !os.IsNotExist(err) {
 		t.Errorf("stat after a delete: %v", err)
-	}
-}
-
-// TestSharedMmapWrite writes through a shared writable mapping; the
-// bytes are stored once the file is unmapped and closed.
-func TestSharedMmapWrite(t *testing.T) {
-	st := newStore(t)
-	put(t, st, "m", "aaaaaaaaaa", nil)
-	_, dir := mountStore(t, st, Options{})
-	f, err := os.OpenFile(filepath.Join(dir, "m"), os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := syscall.Mmap(int(f.Fd()), 0, 10, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copy(mem[2:], "XYZ")
-	if err := syscall.Munmap(mem); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := get(t, st, "m"); string(b) != "aaXYZaaaaa" {
-		t.Errorf("stored %q", b)
 	}
 }

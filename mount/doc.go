@@ -23,7 +23,9 @@
 // # Reads
 //
 // Clean files are read with range GETs pinned to the ETag seen at open,
-// through the block cache when one is set. The kernel page cache is kept
+// through the block cache when one is set (blocks keyed by bucket, key,
+// ETag and index); each open file then has a sequential prefetcher whose
+// window grows while reads stay in order. The kernel page cache is kept
 // across opens while the ETag does not change.
 //
 // # Writes

@@ -1,7 +1,6 @@
 package mount
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cairnfs/cairn/cache"
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/transfer"
 )
@@ -23,15 +23,6 @@ const (
 	DefaultPartSize                = transfer.DefaultPartSize
 	DefaultConcurrency             = transfer.DefaultConcurrency
 )
-
-// BlockCache is what the read path needs of a block cache: reads of an
-// immutable object version (bucket, key, version = ETag) through cached
-// blocks, missing ones fetched by fetch, and the dropping of every block
-// of a key that changed.
-type BlockCache interface {
-	ReadAt(ctx context.Context, bucket, key, version string, size int64, p []byte, off int64, fetch func(ctx context.Context, off, n int64) ([]byte, error)) (int, error)
-	Invalidate(bucket, key string)
-}
 
 // Options configure a mount.
 type Options struct {
@@ -58,8 +49,8 @@ type Options struct {
 	// directory per bucket and prefix under the user cache directory.
 	StagingDir string
 	// Cache is the block cache of the read path; nil reads straight
-	// from the store.
-	Cache BlockCache
+	// from the store. The mount does not close it.
+	Cache *cache.Cache
 	// Logger receives warnings and errors; default slog.Default().
 	Logger *slog.Logger
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 
+	"github.com/cairnfs/cairn/cache"
 	"github.com/cairnfs/cairn/objstore"
 )
 
@@ -21,7 +22,9 @@ var (
 
 // handle is an open file.
 type handle struct {
-	appendOnly bool // O_APPEND: every write goes to the end
+	appendOnly bool             // O_APPEND: every write goes to the end
+	etag       string           // the version ra reads
+	ra         *cache.Readahead // sequential prefetch through the block cache; nil without one
 }
 
 // Open opens the file. A clean file's attributes are read again once
@@ -47,10 +50,24 @@ func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, s
 	if n.st == nil && n.a.etag != "" && n.a.etag == n.keepETag {
 		fuseFlags |= fuse.FOPEN_KEEP_CACHE
 	}
+	h := &handle{appendOnly: flags&syscall.O_APPEND != 0}
 	if n.st == nil {
 		n.keepETag = n.a.etag
+		h.readahead(n)
 	}
-	return &handle{appendOnly: flags&syscall.O_APPEND != 0}, fuseFlags, 0
+	return h, fuseFlags, 0
+}
+
+// readahead sets up the handle's prefetch of the stored version of a
+// clean file, when there is a block cache.
+func (h *handle) readahead(n *node) {
+	c := n.fsys.opts.Cache
+	if c == nil || n.a.etag == "" || n.a.isDir() {
+		return
+	}
+	h.etag = n.a.etag
+	obj := cache.ObjectID{Bucket: n.fsys.opts.Bucket, Key: n.key(), Version: h.etag}
+	h.ra = cache.NewReadahead(c, obj, n.a.size, n.fsys.fetcher(obj.Key, h.etag), 0)
 }
 
 // Read reads from the staged content when there is some, else from the
@@ -71,7 +88,13 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 		return fuse.ReadResultData(nil), 0
 	}
 	p := dest[:min(int64(len(dest)), a.size-off)]
-	k, err := n.fsys.readAt(ctx, key, a, p, off)
+	var k int
+	var err error
+	if h, ok := f.(*handle); ok && h.ra != nil && h.etag == a.etag {
+		k, err = h.ra.ReadAt(ctx, p, off)
+	} else {
+		k, err = n.fsys.readAt(ctx, key, a, p, off)
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		n.fsys.log.Warn("read failed", "key", key, "offset", off, "err", err)
 		return nil, toErrno(err)
@@ -81,15 +104,24 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 
 // readAt fills p from offset off of the version of key that a describes.
 func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int64) (int, error) {
-	if f.opts.Cache != nil {
-		fetch := func(ctx context.Context, off, n int64) ([]byte, error) {
-			buf := make([]byte, n)
-			k, err := f.getRange(ctx, key, a.etag, buf, off)
-			return buf[:k], err
-		}
-		return f.opts.Cache.ReadAt(ctx, f.opts.Bucket, key, a.etag, a.size, p, off, fetch)
+	if c := f.opts.Cache; c != nil {
+		obj := cache.ObjectID{Bucket: f.opts.Bucket, Key: key, Version: a.etag}
+		return c.ReadAt(ctx, obj, a.size, p, off, f.fetcher(key, a.etag))
 	}
 	return f.getRange(ctx, key, a.etag, p, off)
+}
+
+// fetcher returns the range reader of the version etag of key that the
+// block cache fetches missing blocks with.
+func (f *FS) fetcher(key, etag string) cache.Fetcher {
+	return func(ctx context.Context, off, n int64) ([]byte, error) {
+		buf := make([]byte, n)
+		k, err := f.getRange(ctx, key, etag, buf, off)
+		if err != nil && !(errors.Is(err, io.EOF) && int64(k) == n) {
+			return nil, err
+		}
+		return buf[:k], nil
+	}
 }
 
 // getRange reads len(p) bytes of key at off with a range GET pinned to

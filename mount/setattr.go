@@ -26,7 +26,7 @@ func (n *node) Setattr(ctx context.Context, f fs.FileHandle, in *fuse.SetAttrIn,
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if size, ok := in.GetSize(); ok {
-		if errno := n.setSizeLocked(ctx, int64(size)); errno != 0 {
+		if errno := n.setSizeLocked(ctx, int64(size), f == nil); errno != 0 {
 			return errno
 		}
 	}
@@ -39,15 +39,17 @@ func (n *node) Setattr(ctx context.Context, f fs.FileHandle, in *fuse.SetAttrIn,
 	return 0
 }
 
-// setSizeLocked truncates the file, storing it when no handle is open.
-func (n *node) setSizeLocked(ctx context.Context, size int64) syscall.Errno {
+// setSizeLocked truncates the file. A truncation by path (truncate(2),
+// byPath) or of a file no handle has open is stored right away; one
+// through an open file (ftruncate(2)) when the file is flushed.
+func (n *node) setSizeLocked(ctx context.Context, size int64, byPath bool) syscall.Errno {
 	if n.a.isDir() {
 		return syscall.EISDIR
 	}
 	if errno := n.truncateLocked(ctx, size); errno != 0 {
 		return errno
 	}
-	if n.opens > 0 {
+	if n.opens > 0 && !byPath {
 		return 0
 	}
 	errno := n.uploadLocked(ctx)
