@@ -60,6 +60,9 @@
 //   - mknod (devices, FIFOs, sockets): ENOTSUP
 //   - rename with RENAME_EXCHANGE or RENAME_WHITEOUT: EINVAL
 //   - setxattr, removexattr: ENOTSUP; getxattr: ENODATA; listxattr: empty
-//   - fallocate, file locks (fcntl/flock through FUSE), ioctl: ENOTSUP
+//   - fallocate: ENOTSUP (posix_fallocate then writes zeros itself)
+//   - ioctl: ENOTTY
+//   - file locks (flock, fcntl) are not sent to the mount: the kernel
+//     keeps them, so they hold between processes of this machine only
 //   - any write on a read-only mount: EROFS
 package mount
