@@ -67,7 +67,7 @@ func (h *handle) readahead(n *node) {
 	}
 	h.etag = n.a.etag
 	obj := cache.ObjectID{Bucket: n.fsys.opts.Bucket, Key: n.key(), Version: h.etag}
-	h.ra = cache.NewReadahead(c, obj, n.a.size, n.fsys.fetcher(obj.Key, h.etag), 0)
+	h.ra = cache.NewReadahead(c, obj, n.a.size, n.fsys.fetcher(n.key, h.etag), 0)
 }
 
 // Read reads from the staged content when there is some, else from the
@@ -106,17 +106,18 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int64) (int, error) {
 	if c := f.opts.Cache; c != nil {
 		obj := cache.ObjectID{Bucket: f.opts.Bucket, Key: key, Version: a.etag}
-		return c.ReadAt(ctx, obj, a.size, p, off, f.fetcher(key, a.etag))
+		return c.ReadAt(ctx, obj, a.size, p, off, f.fetcher(func() string { return key }, a.etag))
 	}
 	return f.getRange(ctx, key, a.etag, p, off)
 }
 
-// fetcher returns the range reader of the version etag of key that the
-// block cache fetches missing blocks with.
-func (f *FS) fetcher(key, etag string) cache.Fetcher {
+// fetcher returns the range reader of the version etag of the object
+// keyOf names (its key now: a file open across a rename of it or of its
+// directory keeps reading) that the block cache fetches blocks with.
+func (f *FS) fetcher(keyOf func() string, etag string) cache.Fetcher {
 	return func(ctx context.Context, off, n int64) ([]byte, error) {
 		buf := make([]byte, n)
-		k, err := f.getRange(ctx, key, etag, buf, off)
+		k, err := f.getRange(ctx, keyOf(), etag, buf, off)
 		if err != nil && !(errors.Is(err, io.EOF) && int64(k) == n) {
 			return nil, err
 		}
