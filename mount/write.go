@@ -171,14 +171,17 @@ func (n *node) dropStream() {
 }
 
 // Flush stores the file when it holds content not stored yet; close(2)
-// reports a failure.
+// reports a failure. A signal to the closing process (Go programs get
+// them all the time for preemption) interrupts the request, but not the
+// upload: close returns once the content is stored, or failed to be.
 func (n *node) Flush(ctx context.Context, f fs.FileHandle) syscall.Errno {
-	return n.sync(ctx)
+	return n.sync(context.WithoutCancel(ctx))
 }
 
-// Fsync stores the file when it holds content not stored yet.
+// Fsync stores the file when it holds content not stored yet, whatever
+// signals interrupt the request (see Flush).
 func (n *node) Fsync(ctx context.Context, f fs.FileHandle, flags uint32) syscall.Errno {
-	return n.sync(ctx)
+	return n.sync(context.WithoutCancel(ctx))
 }
 
 // Release stores what is left to store (writes through a shared mmap
