@@ -3,6 +3,7 @@ package mount
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"os"
@@ -153,7 +154,9 @@ func (f *FS) recoverOne(ctx context.Context, p pendingFile) error {
 func (f *FS) upload(ctx context.Context, key string, r *os.File, size int64, a attrs) (objstore.ObjectInfo, error) {
 	topts := f.opts.transferOptions()
 	topts.Put.ObjectMeta = objstore.ObjectMeta{ContentType: contentType(key), UserMetadata: a.userMetadata()}
-	info, err := transfer.Upload(ctx, f.store, f.opts.Bucket, key, r, size, topts)
+	// A section, not the file: the file's own offset is wherever an
+	// earlier upload of the same staged file left it.
+	info, err := transfer.Upload(ctx, f.store, f.opts.Bucket, key, io.NewSectionReader(r, 0, size), size, topts)
 	if err != nil {
 		return info, fmt.Errorf("upload %s: %w", key, err)
 	}

@@ -20,25 +20,8 @@ func TestS3fs(t *testing.T) {
 	s := startServe(t)
 	s.aws(t, "s3", "mb", "s3://fsb")
 	s.aws(t, "s3", "cp", "-", "s3://fsb/existing.txt") // empty object made before the mount
-	dir := t.TempDir()
-	passwd := filepath.Join(dir, "passwd")
-	writeFile(t, passwd, testAccessKey+":"+testSecretKey+"\n")
-	os.Chmod(passwd, 0o600)
-	mnt := filepath.Join(dir, "mnt")
-	os.Mkdir(mnt, 0o755)
-	cmd := exec.Command(s3fs, "fsb", mnt, "-f", "-o", "passwd_file="+passwd, "-o", "url="+s.endpoint,
-		"-o", "use_path_request_style", "-o", "endpoint=us-east-1", "-o", "sigv4", "-o", "nonempty",
-		"-o", "stat_cache_expire=1", "-o", "multipart_size=5")
-	cmd.Stderr = &testLogWriter{t: t, prefix: "s3fs: "}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start s3fs: %v", err)
-	}
-	t.Cleanup(func() {
-		exec.Command("umount", "-l", mnt).Run()
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	waitMounted(t, mnt)
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	s.mountS3fs(t, s3fs, "fsb", mnt, "stat_cache_expire=1", "multipart_size=5")
 
 	small := []byte("written through s3fs\n")
 	writeFile(t, filepath.Join(mnt, "small.txt"), string(small))
@@ -74,6 +57,32 @@ func TestS3fs(t *testing.T) {
 	if !strings.Contains(ls, "renamed.txt") || strings.Contains(ls, "small.txt") || strings.Contains(ls, "big.bin") {
 		t.Fatalf("after rename and remove through s3fs the bucket holds:\n%s", ls)
 	}
+}
+
+// mountS3fs mounts bucket of the server on dir with s3fs in the
+// foreground, with extra -o options, and unmounts it when the test ends.
+func (s *server) mountS3fs(t *testing.T, s3fs, bucket, dir string, opts ...string) {
+	t.Helper()
+	passwd := filepath.Join(t.TempDir(), "passwd")
+	writeFile(t, passwd, testAccessKey+":"+testSecretKey+"\n")
+	os.Chmod(passwd, 0o600)
+	os.MkdirAll(dir, 0o755)
+	args := []string{bucket, dir, "-f", "-o", "passwd_file=" + passwd, "-o", "url=" + s.endpoint,
+		"-o", "use_path_request_style", "-o", "endpoint=us-east-1", "-o", "sigv4"}
+	for _, o := range opts {
+		args = append(args, "-o", o)
+	}
+	cmd := exec.Command(s3fs, args...)
+	cmd.Stderr = &testLogWriter{t: t, prefix: "s3fs: "}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start s3fs: %v", err)
+	}
+	t.Cleanup(func() {
+		exec.Command("umount", "-l", dir).Run()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	waitMounted(t, dir)
 }
 
 // waitMounted waits until a FUSE file system is mounted on dir.

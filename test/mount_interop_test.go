@@ -55,19 +55,8 @@ func TestMountInterop(t *testing.T) {
 		t.Fatalf("aws CLI reads %q", got)
 	}
 
-	passwd := filepath.Join(root, "passwd")
-	writeFile(t, passwd, testAccessKey+":"+testSecretKey+"\n")
-	os.Chmod(passwd, 0o600)
 	other := filepath.Join(root, "s3fs")
-	os.Mkdir(other, 0o755)
-	cmd := exec.Command(s3fs, "shared", other, "-f", "-o", "passwd_file="+passwd, "-o", "url="+s.endpoint,
-		"-o", "use_path_request_style", "-o", "endpoint=us-east-1", "-o", "sigv4")
-	cmd.Stderr = &testLogWriter{t: t, prefix: "s3fs: "}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", other).Run(); cmd.Process.Kill(); cmd.Wait() })
-	waitMounted(t, other)
+	s.mountS3fs(t, s3fs, "shared", other)
 	fi, err := os.Stat(filepath.Join(other, "docs", "plan.txt"))
 	if err != nil {
 		t.Fatal(err)
