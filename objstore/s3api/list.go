@@ -77,6 +77,43 @@ func (s *Server) objectItem(e encoder, o *objstore.ObjectInfo, withOwner bool) o
 	return it
 }
 
+// listedPage is one page of ListObjects with its XML entries.
+type listedPage struct {
+	objstore.ListResult
+	contents []objectItem
+	prefixes []commonPrefix
+}
+
+// last is the greatest key or common prefix of the page.
+func (p *listedPage) last() string {
+	last := ""
+	for i := range p.Objects {
+		last = max(last, p.Objects[i].Key)
+	}
+	for _, cp := range p.CommonPrefixes {
+		last = max(last, cp)
+	}
+	return last
+}
+
+// listPage lists one page for ListObjects v1 or v2. A page of zero keys
+// lists nothing but still answers NoSuchBucket for a missing bucket.
+func (s *Server) listPage(ctx context.Context, rq *request, e encoder, opts objstore.ListOptions, owner bool) (*listedPage, error) {
+	if opts.MaxKeys == 0 {
+		_, err := s.store.HeadBucket(ctx, rq.bucket)
+		return &listedPage{}, err
+	}
+	res, err := s.store.ListObjects(ctx, rq.bucket, opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &listedPage{ListResult: res, prefixes: e.prefixes(res.CommonPrefixes)}
+	for i := range res.Objects {
+		p.contents = append(p.contents, s.objectItem(e, &res.Objects[i], owner))
+	}
+	return p, nil
+}
+
 func (s *Server) listObjectsV2(ctx context.Context, rq *request) error {
 	q := rq.query
 	e, err := newEncoder(rq)
@@ -95,21 +132,13 @@ func (s *Server) listObjectsV2(ctx context.Context, rq *request) error {
 		NS: s3NS, Name: rq.bucket, Prefix: e.enc(opts.Prefix), Delimiter: e.enc(opts.Delimiter),
 		MaxKeys: n, EncodingType: e.typ(), ContinuationToken: opts.ContinuationToken, StartAfter: e.enc(opts.StartAfter),
 	}
-	if n > 0 {
-		page, err := s.store.ListObjects(ctx, rq.bucket, opts)
-		if err != nil {
-			return err
-		}
-		owner := q.Get("fetch-owner") == "true"
-		for i := range page.Objects {
-			res.Contents = append(res.Contents, s.objectItem(e, &page.Objects[i], owner))
-		}
-		res.CommonPrefixes = e.prefixes(page.CommonPrefixes)
-		res.KeyCount = len(page.Objects) + len(page.CommonPrefixes)
-		res.IsTruncated, res.NextContinuationToken = page.IsTruncated, page.NextContinuationToken
-	} else if _, err := s.store.HeadBucket(ctx, rq.bucket); err != nil {
+	page, err := s.listPage(ctx, rq, e, opts, q.Get("fetch-owner") == "true")
+	if err != nil {
 		return err
 	}
+	res.Contents, res.CommonPrefixes = page.contents, page.prefixes
+	res.KeyCount = len(page.contents) + len(page.prefixes)
+	res.IsTruncated, res.NextContinuationToken = page.IsTruncated, page.NextContinuationToken
 	return writeXML(rq, res)
 }
 
@@ -128,26 +157,13 @@ func (s *Server) listObjectsV1(ctx context.Context, rq *request) error {
 		NS: s3NS, Name: rq.bucket, Prefix: e.enc(opts.Prefix), Marker: e.enc(opts.StartAfter),
 		Delimiter: e.enc(opts.Delimiter), MaxKeys: n, EncodingType: e.typ(),
 	}
-	if n > 0 {
-		page, err := s.store.ListObjects(ctx, rq.bucket, opts)
-		if err != nil {
-			return err
-		}
-		last := ""
-		for i := range page.Objects {
-			res.Contents = append(res.Contents, s.objectItem(e, &page.Objects[i], true))
-			last = max(last, page.Objects[i].Key)
-		}
-		for _, p := range page.CommonPrefixes {
-			last = max(last, p)
-		}
-		res.CommonPrefixes = e.prefixes(page.CommonPrefixes)
-		res.IsTruncated = page.IsTruncated
-		if page.IsTruncated && opts.Delimiter != "" {
-			res.NextMarker = e.enc(last)
-		}
-	} else if _, err := s.store.HeadBucket(ctx, rq.bucket); err != nil {
+	page, err := s.listPage(ctx, rq, e, opts, true)
+	if err != nil {
 		return err
+	}
+	res.Contents, res.CommonPrefixes, res.IsTruncated = page.contents, page.prefixes, page.IsTruncated
+	if page.IsTruncated && opts.Delimiter != "" {
+		res.NextMarker = e.enc(page.last())
 	}
 	return writeXML(rq, res)
 }
