@@ -54,7 +54,7 @@ test: deps
 	CAIRN_REQUIRE_TOOLS=1 $(GO) test -timeout 20m ./...
 	$(GO) test -race -timeout 10m $(RACE_PKGS)
 
-bench:
+bench: deps
 	$(GO) run ./test/bench $(BENCHFLAGS)
 
 lint:
