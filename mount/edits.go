@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -79,10 +80,10 @@ func (f *FS) uploadEdited(ctx context.Context, key string, r *os.File, size int6
 		return objstore.ObjectInfo{}, true, fmt.Errorf("create multipart upload %s: %w", key, err)
 	}
 	parts := make([]objstore.CompletedPart, nparts)
+	pu := &partUpload{fsys: f, key: key, id: id, r: r, ed: ed}
 	err = f.parallel(ctx, nparts, func(ctx context.Context, i int) error {
 		off := int64(i) * ps
-		end := min(off+ps, size)
-		etag, err := f.putPart(ctx, key, id, i+1, r, off, end, ed)
+		etag, err := pu.put(ctx, i+1, off, min(off+ps, size))
 		parts[i] = objstore.CompletedPart{PartNumber: i + 1, ETag: etag}
 		return err
 	})
@@ -100,20 +101,45 @@ func (f *FS) uploadEdited(ctx context.Context, key string, r *os.File, size int6
 	return objstore.ObjectInfo{}, !errors.Is(err, objstore.ErrPreconditionFailed), fmt.Errorf("upload %s: %w", key, err)
 }
 
-// putPart stores bytes [off, end) of r as part num of upload id: a copy
-// of the stored version when they are unchanged, else sent.
-func (f *FS) putPart(ctx context.Context, key, id string, num int, r *os.File, off, end int64, ed *edits) (string, error) {
-	if ed.unchanged(off, end) {
-		src := objstore.CopySource{Bucket: f.opts.Bucket, Key: key, Conditions: objstore.Conditions{IfMatch: ed.etag}}
-		p, err := f.store.UploadPartCopy(ctx, f.opts.Bucket, key, id, num, objstore.PartCopyOptions{Source: src, Range: &objstore.Range{First: off, Last: end - 1}})
-		if err != nil {
-			return "", fmt.Errorf("copy part %d: %w", num, err)
+// partUpload sends the parts of one upload of an edited file.
+type partUpload struct {
+	fsys   *FS
+	key    string
+	id     string
+	r      *os.File
+	ed     *edits
+	noCopy atomic.Bool // the store failed a part copy: send every part
+}
+
+// put stores bytes [off, end) of the staged file as part num: a copy of
+// the stored version when they are unchanged, else sent. A store that
+// cannot copy parts (one that answers NotImplemented, or fails the copy
+// otherwise) gets them sent instead, as plain S3 allows: the staged file
+// holds the same bytes. Only a stored version that changed
+// (PreconditionFailed) fails the part, so that the file is stored whole.
+func (u *partUpload) put(ctx context.Context, num int, off, end int64) (string, error) {
+	if u.ed.unchanged(off, end) && !u.noCopy.Load() {
+		etag, err := u.copy(ctx, num, off, end)
+		if err == nil || errors.Is(err, objstore.ErrPreconditionFailed) || ctx.Err() != nil {
+			return etag, err
 		}
-		return p.ETag, nil
+		if !u.noCopy.Swap(true) {
+			u.fsys.log.Info("the store did not copy a part server side: sending the parts instead", "key", u.key, "err", err)
+		}
 	}
-	p, err := f.store.UploadPart(ctx, f.opts.Bucket, key, id, num, io.NewSectionReader(r, off, end-off), objstore.PartOptions{Size: end - off})
+	p, err := u.fsys.store.UploadPart(ctx, u.fsys.opts.Bucket, u.key, u.id, num, io.NewSectionReader(u.r, off, end-off), objstore.PartOptions{Size: end - off})
 	if err != nil {
 		return "", fmt.Errorf("upload part %d: %w", num, err)
+	}
+	return p.ETag, nil
+}
+
+// copy copies bytes [off, end) of the stored version as part num.
+func (u *partUpload) copy(ctx context.Context, num int, off, end int64) (string, error) {
+	src := objstore.CopySource{Bucket: u.fsys.opts.Bucket, Key: u.key, Conditions: objstore.Conditions{IfMatch: u.ed.etag}}
+	p, err := u.fsys.store.UploadPartCopy(ctx, u.fsys.opts.Bucket, u.key, u.id, num, objstore.PartCopyOptions{Source: src, Range: &objstore.Range{First: off, Last: end - 1}})
+	if err != nil {
+		return "", fmt.Errorf("copy part %d: %w", num, err)
 	}
 	return p.ETag, nil
 }
