@@ -29,126 +29,180 @@ func sh(t *testing.T, dir, script string) string {
 	return string(out)
 }
 
-// TestMountWorkloads runs everyday tools in a cairn mount on cairn serve:
-// coreutils, git, tar with diff -r, an editor-style save, appends, random
-// dd writes checked byte by byte, and concurrent readers.
+// workbench is a mounted bucket a workload runs in.
+type workbench struct {
+	b      *mountBackend
+	bucket string
+	mnt    string
+}
+
+// stored returns the bytes stored under key, read without the mount.
+func (w *workbench) stored(t *testing.T, key string) []byte {
+	t.Helper()
+	return w.b.object(t, w.bucket, key)
+}
+
+// mountWorkloads are everyday tools at work in a mount, each a subtest
+// of TestMountWorkloads on every backend.
+var mountWorkloads = []struct {
+	name string
+	run  func(t *testing.T, w *workbench)
+}{
+	{"coreutils", workCoreutils},
+	{"git", workGit},
+	{"tar", workTar},
+	{"editor save and append", workEditorSave},
+	{"random dd writes", workRandomDD},
+	{"concurrent readers", workConcurrentReaders},
+}
+
+// TestMountWorkloads runs everyday tools in a cairn mount, on cairn serve
+// and on gofakes3: coreutils, git, tar with diff -r, an editor-style
+// save, appends, random dd writes checked byte by byte, and concurrent
+// readers.
 func TestMountWorkloads(t *testing.T) {
 	needFUSE(t)
 	needTool(t, "git")
-	s := startServe(t)
-	s.aws(t, "s3", "mb", "s3://work")
-	mnt := filepath.Join(t.TempDir(), "mnt")
-	s.mountOn(t, "work", mnt)
-
-	t.Run("coreutils", func(t *testing.T) {
-		sh(t, mnt, `mkdir -p cu/a/b && cp /etc/passwd cu/a/b/p && mv cu/a/b/p cu/a/q && touch -d '2020-01-02 03:04:05' cu/a/q && chmod 600 cu/a/q`)
-		out := sh(t, mnt, `stat -c '%a %Y %s' cu/a/q && ls -lR cu`)
-		want, _ := os.ReadFile("/etc/passwd")
-		if !strings.HasPrefix(out, fmt.Sprintf("600 %d %d", time.Date(2020, 1, 2, 3, 4, 5, 0, time.Local).Unix(), len(want))) {
-			t.Fatalf("stat after touch -d and chmod: %s", out)
-		}
-		sh(t, mnt, `rm -r cu && test ! -e cu`)
-	})
-	t.Run("git", func(t *testing.T) {
-		sh(t, mnt, `mkdir repo && cd repo && git init -q && echo one > f && git add f && git commit -qm first && echo two >> f && git commit -qam second`)
-		if log := sh(t, filepath.Join(mnt, "repo"), `git log --format=%s`); log != "second\nfirst\n" {
-			t.Fatalf("git log in the mount: %q", log)
-		}
-		if st := sh(t, filepath.Join(mnt, "repo"), `git status --porcelain && git fsck --no-progress 2>&1 && echo ok`); st != "ok\n" {
-			t.Fatalf("git status/fsck in the mount: %q", st)
-		}
-	})
-	t.Run("tar", func(t *testing.T) {
-		src := t.TempDir()
-		for i := range 40 {
-			writeRandomFile(t, filepath.Join(src, fmt.Sprintf("d%d/sub/f%02d.bin", i%4, i)), 100+i*997)
-		}
-		os.Symlink("d0/sub/f00.bin", filepath.Join(src, "link"))
-		archive := filepath.Join(t.TempDir(), "src.tar")
-		sh(t, src, "tar cf "+archive+" .")
-		sh(t, mnt, "mkdir untar && tar xf "+archive+" -C untar")
-		sh(t, mnt, "diff -r "+src+" untar")
-	})
-	t.Run("editor save and append", func(t *testing.T) {
-		p := filepath.Join(mnt, "notes.txt")
-		writeFile(t, p, "draft\n")
-		sh(t, mnt, `printf 'final\n' > .notes.txt.swp && mv .notes.txt.swp notes.txt && echo more >> notes.txt && echo end >> notes.txt`)
-		if got := s.aws(t, "s3", "cp", "s3://work/notes.txt", "-"); got != "final\nmore\nend\n" {
-			t.Fatalf("notes.txt in the bucket after save and appends: %q", got)
-		}
-	})
-	t.Run("random dd writes", func(t *testing.T) {
-		p := filepath.Join(mnt, "random.bin")
-		want := make([]byte, 12<<20)
-		rand.Read(want)
-		if err := os.WriteFile(p, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		rng := mathrand(1)
-		for range 20 {
-			off, n := rng.IntN(len(want)-5000), 1+rng.IntN(5000)
-			patch := make([]byte, n)
-			rand.Read(patch)
-			patchFile := filepath.Join(t.TempDir(), "patch")
-			os.WriteFile(patchFile, patch, 0o644)
-			sh(t, mnt, fmt.Sprintf("dd if=%s of=random.bin bs=1 seek=%d conv=notrunc status=none", patchFile, off))
-			copy(want[off:], patch)
-		}
-		got := []byte(s.aws(t, "s3", "cp", "s3://work/random.bin", "-"))
-		if !bytes.Equal(got, want) {
-			t.Fatal("random.bin in the bucket differs from the dd writes, byte by byte")
-		}
-	})
-	t.Run("concurrent readers", func(t *testing.T) {
-		want := writeRandomFile(t, filepath.Join(mnt, "shared.bin"), 9<<20)
-		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				got, err := os.ReadFile(filepath.Join(mnt, "shared.bin"))
-				if err != nil || !bytes.Equal(got, want) {
-					errs <- fmt.Errorf("concurrent read: %v (equal %v)", err, bytes.Equal(got, want))
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Error(err)
+	forEachBackend(t, func(t *testing.T, b *mountBackend) {
+		b.makeBucket(t, "work")
+		w := &workbench{b: b, bucket: "work", mnt: filepath.Join(t.TempDir(), "mnt")}
+		b.mount(t, "work", w.mnt)
+		for _, wl := range mountWorkloads {
+			t.Run(wl.name, func(t *testing.T) { wl.run(t, w) })
 		}
 	})
 }
 
-// TestTwoMounts mounts one bucket twice and checks that each sees what the
-// other writes, renames and deletes.
-func TestTwoMounts(t *testing.T) {
-	needFUSE(t)
-	s := startServe(t)
-	s.aws(t, "s3", "mb", "s3://twice")
-	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	s.mountOn(t, "twice", a)
-	s.mountOn(t, "twice", b)
-	writeFile(t, filepath.Join(a, "from-a.txt"), "hello from a\n")
-	eventually(t, func() error {
-		got, err := os.ReadFile(filepath.Join(b, "from-a.txt"))
-		if err != nil || string(got) != "hello from a\n" {
-			return fmt.Errorf("b reads %q, %v", got, err)
-		}
-		return nil
-	})
-	if err := os.Rename(filepath.Join(b, "from-a.txt"), filepath.Join(b, "renamed-by-b.txt")); err != nil {
+func workCoreutils(t *testing.T, w *workbench) {
+	sh(t, w.mnt, `mkdir -p cu/a/b && cp /etc/passwd cu/a/b/p && mv cu/a/b/p cu/a/q && touch -d '2020-01-02 03:04:05' cu/a/q && chmod 600 cu/a/q`)
+	out := sh(t, w.mnt, `stat -c '%a %Y %s' cu/a/q && ls -lR cu`)
+	want, _ := os.ReadFile("/etc/passwd")
+	if !strings.HasPrefix(out, fmt.Sprintf("600 %d %d", time.Date(2020, 1, 2, 3, 4, 5, 0, time.Local).Unix(), len(want))) {
+		t.Fatalf("stat after touch -d and chmod: %s", out)
+	}
+	if got := w.stored(t, "cu/a/q"); !bytes.Equal(got, want) {
+		t.Fatal("cu/a/q in the bucket differs from /etc/passwd after cp and mv")
+	}
+	sh(t, w.mnt, `rm -r cu && test ! -e cu`)
+}
+
+func workGit(t *testing.T, w *workbench) {
+	sh(t, w.mnt, `mkdir repo && cd repo && git init -q && echo one > f && git add f && git commit -qm first && echo two >> f && git commit -qam second`)
+	repo := filepath.Join(w.mnt, "repo")
+	if log := sh(t, repo, `git log --format=%s`); log != "second\nfirst\n" {
+		t.Fatalf("git log in the mount: %q", log)
+	}
+	if st := sh(t, repo, `git status --porcelain && git fsck --no-progress 2>&1 && echo ok`); st != "ok\n" {
+		t.Fatalf("git status/fsck in the mount: %q", st)
+	}
+}
+
+func workTar(t *testing.T, w *workbench) {
+	src := t.TempDir()
+	for i := range 40 {
+		writeRandomFile(t, filepath.Join(src, fmt.Sprintf("d%d/sub/f%02d.bin", i%4, i)), 100+i*997)
+	}
+	os.Symlink("d0/sub/f00.bin", filepath.Join(src, "link"))
+	archive := filepath.Join(t.TempDir(), "src.tar")
+	sh(t, src, "tar cf "+archive+" .")
+	sh(t, w.mnt, "mkdir untar && tar xf "+archive+" -C untar")
+	sh(t, w.mnt, "diff -r "+src+" untar")
+}
+
+func workEditorSave(t *testing.T, w *workbench) {
+	writeFile(t, filepath.Join(w.mnt, "notes.txt"), "draft\n")
+	sh(t, w.mnt, `printf 'final\n' > .notes.txt.swp && mv .notes.txt.swp notes.txt && echo more >> notes.txt && echo end >> notes.txt`)
+	if got := string(w.stored(t, "notes.txt")); got != "final\nmore\nend\n" {
+		t.Fatalf("notes.txt in the bucket after save and appends: %q", got)
+	}
+}
+
+// workRandomDD patches a multipart file in place with dd, so that its
+// uploads reuse the parts it did not change where the store can copy
+// them, and send them where it cannot.
+func workRandomDD(t *testing.T, w *workbench) {
+	p := filepath.Join(w.mnt, "random.bin")
+	want := make([]byte, 12<<20)
+	rand.Read(want)
+	if err := os.WriteFile(p, want, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, func() error {
-		if _, err := os.Stat(filepath.Join(a, "from-a.txt")); err == nil {
-			return fmt.Errorf("a still sees from-a.txt")
+	rng := mathrand(1)
+	for range 20 {
+		off, n := rng.IntN(len(want)-5000), 1+rng.IntN(5000)
+		patch := make([]byte, n)
+		rand.Read(patch)
+		patchFile := filepath.Join(t.TempDir(), "patch")
+		os.WriteFile(patchFile, patch, 0o644)
+		sh(t, w.mnt, fmt.Sprintf("dd if=%s of=random.bin bs=1 seek=%d conv=notrunc status=none", patchFile, off))
+		copy(want[off:], patch)
+	}
+	if got := w.stored(t, "random.bin"); !bytes.Equal(got, want) {
+		t.Fatal("random.bin in the bucket differs from the dd writes, byte by byte")
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("random.bin read back through the mount differs from the dd writes (%v)", err)
+	}
+}
+
+func workConcurrentReaders(t *testing.T, w *workbench) {
+	want := writeRandomFile(t, filepath.Join(w.mnt, "shared.bin"), 9<<20)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			got, err := os.ReadFile(filepath.Join(w.mnt, "shared.bin"))
+			if err != nil || !bytes.Equal(got, want) {
+				errs <- fmt.Errorf("concurrent read: %v (equal %v)", err, bytes.Equal(got, want))
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestTwoMounts mounts one bucket twice, on each backend, and checks that
+// each mount sees what the other writes, renames and deletes.
+func TestTwoMounts(t *testing.T) {
+	needFUSE(t)
+	forEachBackend(t, func(t *testing.T, bk *mountBackend) {
+		bk.makeBucket(t, "twice")
+		a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+		bk.mount(t, "twice", a)
+		bk.mount(t, "twice", b)
+		writeFile(t, filepath.Join(a, "from-a.txt"), "hello from a\n")
+		eventually(t, func() error {
+			got, err := os.ReadFile(filepath.Join(b, "from-a.txt"))
+			if err != nil || string(got) != "hello from a\n" {
+				return fmt.Errorf("b reads %q, %v", got, err)
+			}
+			return nil
+		})
+		if err := os.Rename(filepath.Join(b, "from-a.txt"), filepath.Join(b, "renamed-by-b.txt")); err != nil {
+			t.Fatal(err)
 		}
-		if _, err := os.Stat(filepath.Join(a, "renamed-by-b.txt")); err != nil {
-			return fmt.Errorf("a does not see renamed-by-b.txt: %v", err)
+		eventually(t, func() error {
+			if _, err := os.Stat(filepath.Join(a, "from-a.txt")); err == nil {
+				return fmt.Errorf("a still sees from-a.txt")
+			}
+			if _, err := os.Stat(filepath.Join(a, "renamed-by-b.txt")); err != nil {
+				return fmt.Errorf("a does not see renamed-by-b.txt: %v", err)
+			}
+			return nil
+		})
+		if err := os.Remove(filepath.Join(a, "renamed-by-b.txt")); err != nil {
+			t.Fatal(err)
 		}
-		return nil
+		eventually(t, func() error {
+			if _, err := os.Stat(filepath.Join(b, "renamed-by-b.txt")); err == nil {
+				return fmt.Errorf("b still sees renamed-by-b.txt after a deleted it")
+			}
+			return nil
+		})
 	})
 }
 
