@@ -29,6 +29,11 @@ type config struct {
 	populateWorkers int
 	cpuProfile      string
 	signedPayload   bool
+	// mount suite: the size of its large files and the entries of its
+	// directory workloads; -short makes both smaller unless given.
+	fileSize int64
+	entries  int
+	short    bool
 }
 
 // listKeysPerDir is how many keys each "directory" of the LIST bucket holds.
@@ -48,6 +53,9 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.populateWorkers, "populate-workers", 64, "concurrent writers filling the LIST bucket")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.BoolVar(&cfg.signedPayload, "signed-payload", false, "server suite: sign PUT bodies (SHA-256) instead of UNSIGNED-PAYLOAD")
+	fileSize := fs.String("file-size", "", "mount suite: size of the large file read and written (default 1GiB, -short 256MiB)")
+	fs.IntVar(&cfg.entries, "entries", 0, "mount suite: entries of the ls -l and find directories (default 10000, -short 1000)")
+	fs.BoolVar(&cfg.short, "short", false, "mount suite: a smaller run (256MiB file, 1000 entries)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -68,6 +76,9 @@ func parseFlags(args []string) (config, error) {
 	if cfg.dir == "" {
 		cfg.dir = filepath.Join(repoRoot(), ".bench")
 	}
+	if err := cfg.mountDefaults(*fileSize); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.check()
 }
 
@@ -79,6 +90,10 @@ func (cfg config) check() error {
 		return fmt.Errorf("-keys %d: want a multiple of %d, at least %d", cfg.keys, listKeysPerDir, 2*listKeysPerDir)
 	case cfg.populateWorkers < 1:
 		return errors.New("-populate-workers must be positive")
+	case cfg.fileSize < 1<<20 || cfg.fileSize%(1<<20) != 0:
+		return fmt.Errorf("-file-size %d: want a whole number of MiB", cfg.fileSize)
+	case cfg.entries < mountDirs || cfg.entries%mountDirs != 0:
+		return fmt.Errorf("-entries %d: want a multiple of %d", cfg.entries, mountDirs)
 	}
 	for _, w := range cfg.workers {
 		if w < 1 {
@@ -89,6 +104,26 @@ func (cfg config) check() error {
 		if s < 1 {
 			return fmt.Errorf("-sizes: %d is not a positive size", s)
 		}
+	}
+	return nil
+}
+
+// mountDefaults sets the mount suite's file size and entries that the
+// flags left out: the full or the -short ones.
+func (cfg *config) mountDefaults(fileSize string) error {
+	size, entries := int64(1<<30), 10_000
+	if cfg.short {
+		size, entries = 256<<20, 1_000
+	}
+	if fileSize != "" {
+		var err error
+		if size, err = parseSize(fileSize); err != nil {
+			return fmt.Errorf("-file-size: %w", err)
+		}
+	}
+	cfg.fileSize = size
+	if cfg.entries == 0 {
+		cfg.entries = entries
 	}
 	return nil
 }

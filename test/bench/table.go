@@ -67,11 +67,19 @@ type table struct {
 	columns [2]string
 	rows    []row
 	notes   []string
+	// render, when set, prints the table's body in place of rows: a
+	// suite that compares more than two sides lays out its own.
+	render func(io.Writer)
 }
 
 // print writes the table for a reader.
 func (t *table) print(w io.Writer) {
 	fmt.Fprintf(w, "\n%s\n\n", t.title)
+	if t.render != nil {
+		t.render(w)
+		t.printNotes(w)
+		return
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	width := len("case")
 	for _, r := range t.rows {
@@ -88,6 +96,11 @@ func (t *table) print(w io.Writer) {
 			padRight(r.name, width), r.cell(r.cairn), r.cell(r.ceiling), r.ratio(), r.goalText(), r.verdict())
 	}
 	tw.Flush()
+	t.printNotes(w)
+}
+
+// printNotes writes the notes under the table.
+func (t *table) printNotes(w io.Writer) {
 	if len(t.notes) > 0 {
 		fmt.Fprintln(w)
 		for _, n := range t.notes {
