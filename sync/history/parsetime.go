@@ -96,7 +96,10 @@ func before(span string, now time.Time) (time.Time, error) {
 func nextTerm(s string) (float64, string, string, error) {
 	s = strings.TrimLeft(s, " ,")
 	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' })
-	if i <= 0 {
+	if i < 0 {
+		i = len(s)
+	}
+	if i == 0 {
 		return 0, "", "", fmt.Errorf("%q: want a number then a unit, as in \"2h ago\" or \"3 days ago\"", s)
 	}
 	num, err := strconv.ParseFloat(s[:i], 64)

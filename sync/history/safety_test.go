@@ -1,0 +1,109 @@
+package history
+
+import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"bytes"
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/fsmeta"
+	"github.com/cairnfs/cairn/objstore/transfer"
+)
+
+func timeNow() time.Time { return time.Now() }
+
+func TestKeysThatAreNotPathsAreSkipped(t *testing.T) {
+	f := newFixture(t, true)
+	for _, k := range []string{"t/../evil", "t/a//b", "t//abs", "t/./dot", "t/ok.txt"} {
+		f.put(k, "data of "+k, syscall.S_IFREG|0o644, 1_700_000_000)
+	}
+	f.put("t/.cairn/pair.json", "not ours", syscall.S_IFREG|0o644, 1_700_000_000)
+	base := t.TempDir()
+	root := filepath.Join(base, "root")
+	plan, sum := f.restoreLocal(Request{Tree: true, Key: "t/", At: time.Now()},
+		LocalTarget{Root: root, Protect: []string{".cairn"}})
+	if sum.Restored != 1 || sum.Skipped != 5 {
+		t.Errorf("restored %d, skipped %d; want 1 and 5: %+v", sum.Restored, sum.Skipped, plan.Steps)
+	}
+	for _, s := range plan.Steps {
+		if s.Op == OpSkip && s.Reason == "" {
+			t.Errorf("%s skipped without a reason", s.Key)
+		}
+	}
+	got := snapshot(t, base)
+	sameTree(t, "only the safe key", got, tree{"root": {kind: 'd'}, "root/ok.txt": {kind: 'f', data: "data of t/ok.txt"}})
+}
+
+func TestRestoreNeverWritesThroughLinks(t *testing.T) {
+	f := newFixture(t, true)
+	f.file("docs/a.txt", "restored", 0o644, 1_700_000_000)
+	f.file("b.txt", "b", 0o644, 1_700_000_000)
+	f.endRound()
+	dir, outside := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(outside, "a.txt"), []byte("outside, untouched"), 0o644)
+	os.WriteFile(filepath.Join(outside, "b.txt"), []byte("outside b, untouched"), 0o644)
+	os.Symlink(outside, filepath.Join(dir, "docs"))
+	os.Symlink(filepath.Join(outside, "b.txt"), filepath.Join(dir, "b.txt"))
+	f.restoreLocal(Request{Tree: true, At: f.rounds[0].at}, LocalTarget{Root: dir, Prune: true})
+	sameTree(t, "restored over links", snapshot(t, dir), withParents(f.rounds[0].tree))
+	sameTree(t, "outside", snapshot(t, outside), tree{
+		"a.txt": {kind: 'f', data: "outside, untouched"},
+		"b.txt": {kind: 'f', data: "outside b, untouched"},
+	})
+}
+
+func TestSyncStateAndTempFilesSurviveInPlaceRestore(t *testing.T) {
+	f := newFixture(t, true)
+	f.file("a.txt", "a", 0o644, 1_700_000_000)
+	f.endRound()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, ".cairn"), 0o700)
+	os.WriteFile(filepath.Join(dir, ".cairn", "pair.json"), []byte("{}"), 0o600)
+	os.WriteFile(filepath.Join(dir, ".cairn-tmp-upload"), []byte("in flight"), 0o600)
+	os.WriteFile(filepath.Join(dir, "later.txt"), []byte("later"), 0o600)
+	f.restoreLocal(Request{Tree: true, At: f.rounds[0].at}, LocalTarget{Root: dir, Prune: true, Protect: []string{".cairn"}})
+	got := snapshot(t, dir)
+	for _, p := range []string{".cairn/pair.json", ".cairn-tmp-upload", "a.txt"} {
+		if _, ok := got[p]; !ok {
+			t.Errorf("%s is gone after an in-place restore", p)
+		}
+	}
+	if _, ok := got["later.txt"]; ok {
+		t.Error("later.txt, which did not exist then, is still there")
+	}
+}
+
+func TestUnchangedMultipartFileIsNotDownloadedAgain(t *testing.T) {
+	f := newFixture(t, true)
+	data := make([]byte, 11<<20)
+	rand.Read(data)
+	attrs := fsmeta.Attrs{Mode: syscall.S_IFREG | 0o600, Mtime: time.Unix(1_700_000_000, 0)}
+	info, err := transfer.Upload(f.ctx, f.st, f.bucket, "big", bytes.NewReader(data), int64(len(data)), transfer.Options{
+		Threshold: 5 << 20, PartSize: 5 << 20,
+		Put: objstore.PutOptions{ObjectMeta: objstore.ObjectMeta{UserMetadata: attrs.Metadata()}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(info.ETag, "-3") {
+		t.Fatalf("upload of 11 MiB in 5 MiB parts has ETag %s", info.ETag)
+	}
+	dir := t.TempDir()
+	req := Request{Tree: true, At: time.Now()}
+	if _, sum := f.restoreLocal(req, LocalTarget{Root: dir, Prune: true}); sum.Restored != 1 || sum.Bytes != int64(len(data)) {
+		t.Fatalf("first restore: %+v", sum)
+	}
+	os.Chmod(filepath.Join(dir, "big"), 0o644)
+	if _, sum := f.restoreLocal(req, LocalTarget{Root: dir, Prune: true}); sum.Restored != 0 || sum.Unchanged != 1 {
+		t.Fatalf("second restore of an unchanged multipart file: %+v", sum)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "big"))
+	if err != nil || fi.Mode().Perm() != 0o600 || fi.ModTime().Unix() != 1_700_000_000 {
+		t.Fatalf("unchanged file's mode and mtime not set again: %v %v", fi, err)
+	}
+}
