@@ -13,7 +13,8 @@
 //	                       of its own). The populated LIST bucket and its bare
 //	                       pebble twin stay there and are reused by later runs.
 //	-suite NAMES           comma-separated suites to run, or "all" (default
-//	                       all: engine, then server). -suite help lists them.
+//	                       all: engine, server, then mount). -suite help
+//	                       lists them.
 //	-duration D            measured time of each side of each case (default 5s),
 //	                       split over -rounds slices.
 //	-rounds N              slices per side; cairn and its ceiling alternate
@@ -35,6 +36,12 @@
 //	-cpuprofile FILE       write a CPU profile of the whole run (both sides,
 //	                       and in the server suite client and server alike) to
 //	                       FILE, for go tool pprof.
+//	-file-size SIZE        mount suite: size of the large files read and
+//	                       written (default 1GiB).
+//	-entries N             mount suite: entries of the ls -l directory and of
+//	                       the find tree, a multiple of 100 (default 10000).
+//	-short                 mount suite: 256MiB files and 1000 entries unless
+//	                       -file-size or -entries say otherwise.
 //
 // Suites:
 //
@@ -50,12 +57,29 @@
 //	         moves at most about 1 GiB of distinct objects, and one that
 //	         moves 1 GiB or more per op of every worker (64 MiB ×16 and ×64)
 //	         is timed in one slice per side. About 4 minutes.
+//	mount    fio and shell workloads, on cairn mount, s3fs, rclone mount
+//	         --vfs-cache-mode writes and full, each on a bucket of its own of
+//	         one cairn serve subprocess, and on a directory of the same disk
+//	         (the ceiling): sequential read of a -file-size file cold (the
+//	         kernel's caches dropped, a file the contender never read) and
+//	         warm (again), 4 KiB random reads, sequential write, creating
+//	         -entries/10 files of 16 KiB, ls -l of -entries entries, find
+//	         over -entries files in 100 directories, untarring Go's src/net.
+//	         Writes are timed until the server holds them. Cases: read-cold,
+//	         read-warm, randread-4k, write, create, ls-l, find, untar. Needs
+//	         root, FUSE, fio, s3fs and rclone (make deps); leaves nothing
+//	         mounted or running. About 5 minutes (-short: 2).
 //
 // Ratios are cairn/ceiling (server/engine in the server suite); the goal
 // column carries the targets cairn is held to: in the engine suite large
 // PUT and GET at least 80%, 4 KiB PUT at least 50%; in the server suite
 // PUT and GET of 16 MiB and more at least 80%, of 64 KiB and less at
 // least 50%.
+// The mount suite prints every contender's figure and cairn's ratio to
+// each; its goals: cold read at least 2× s3fs, 1.5× rclone and 70% of
+// the server's own GET of the file; warm read at least 80% of the local
+// disk; write at least 1.5× s3fs; create, ls -l, find and untar at least
+// 3× s3fs.
 package main
 
 import (
