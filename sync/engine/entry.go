@@ -1,0 +1,99 @@
+package engine
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/cairnfs/cairn/sync/state"
+)
+
+// local is a file or symlink found in the folder.
+type local struct {
+	rel   string
+	size  int64
+	mtime int64 // Unix nanoseconds
+	mode  uint32
+	link  string // target, for a symlink
+	// sha and md5 are the content hashes, once computed.
+	sha, md5 string
+}
+
+// remote is an object found under the prefix.
+type remote struct {
+	rel      string
+	key      string
+	size     int64
+	etag     string
+	modified time.Time
+}
+
+// entry is one path with what each side and the record say of it.
+type entry struct {
+	rel string
+	l   *local
+	r   *remote
+	s   *state.Record
+}
+
+// isLink tells whether the local entry is a symlink.
+func (l *local) isLink() bool { return l.mode&syscall.S_IFMT == syscall.S_IFLNK }
+
+// newLocal describes the lstat result fi of rel under root.
+func newLocal(root, rel string, fi fs.FileInfo) (*local, error) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil, fmt.Errorf("stat %s: no file status", rel)
+	}
+	l := &local{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: st.Mode}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, err := os.Readlink(join(root, rel))
+		if err != nil {
+			return nil, fmt.Errorf("read link %s: %w", rel, err)
+		}
+		l.link, l.size = target, int64(len(target))
+	}
+	return l, nil
+}
+
+// hash computes (once) the SHA-256 and MD5 of the content: the file's
+// bytes, or a symlink's target.
+func (l *local) hash(root string) error {
+	if l.sha != "" {
+		return nil
+	}
+	sh, m := sha256.New(), md5.New()
+	if l.isLink() {
+		io.WriteString(sh, l.link)
+		io.WriteString(m, l.link)
+	} else {
+		f, err := os.Open(join(root, l.rel))
+		if err != nil {
+			return fmt.Errorf("read %s: %w", l.rel, err)
+		}
+		defer f.Close()
+		if _, err := io.Copy(io.MultiWriter(sh, m), f); err != nil {
+			return fmt.Errorf("read %s: %w", l.rel, err)
+		}
+	}
+	l.sha, l.md5 = hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(m.Sum(nil))
+	return nil
+}
+
+// sameStat tells whether the file still has the size, mtime and mode the
+// record saw, so that its content needs no reading.
+func (l *local) sameStat(r *state.Record) bool {
+	return l.size == r.Size && l.mtime == r.Mtime && l.mode == r.Mode
+}
+
+// record returns the state record of l stored as the remote version
+// (etag, versionID).
+func (l *local) record(etag, versionID string) state.Record {
+	return state.Record{Size: l.size, Mtime: l.mtime, Mode: l.mode, Hash: l.sha, ETag: etag, VersionID: versionID}
+}

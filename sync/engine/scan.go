@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/sync/pair"
+)
+
+// join returns the local path of rel under root.
+func join(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
+
+// under tells whether rel is scope or below it ("" covers everything).
+func under(rel, scope string) bool {
+	return scope == "" || rel == scope || strings.HasPrefix(rel, scope+"/")
+}
+
+// skipped tells whether the sync leaves the local path alone.
+func (e *Engine) skipped(rel string, isDir bool) bool {
+	name := path.Base(rel)
+	if rel == pair.StateDirName || strings.HasPrefix(rel, pair.StateDirName+"/") || strings.HasPrefix(name, TempPrefix) {
+		return true
+	}
+	return e.opts.Ignore != nil && e.opts.Ignore.Match(rel, isDir)
+}
+
+// walkLocal yields the files and symlinks under scope in byte order of
+// their paths. A directory that cannot be read is added to unreadable and
+// nothing below it is yielded, so that it is not taken for deleted.
+func (e *Engine) walkLocal(scope string, unreadable *[]string) iter.Seq2[*local, error] {
+	return func(yield func(*local, error) bool) {
+		if scope == "" {
+			if _, err := os.Stat(e.root); err != nil {
+				yield(nil, fmt.Errorf("local folder: %w", err))
+				return
+			}
+			e.walkDir("", unreadable, yield)
+			return
+		}
+		fi, err := os.Lstat(join(e.root, scope))
+		switch {
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+			return
+		case err != nil:
+			*unreadable = append(*unreadable, scope)
+			e.warn("cannot read", scope, err)
+		case fi.IsDir():
+			if !e.skipped(scope, true) {
+				e.walkDir(scope, unreadable, yield)
+			}
+		default:
+			e.yieldFile(scope, fi, yield)
+		}
+	}
+}
+
+// walkDir yields the files below the directory rel in byte order: the
+// entries of a directory are sorted with "/" after each subdirectory's
+// name, as the full paths sort.
+func (e *Engine) walkDir(rel string, unreadable *[]string, yield func(*local, error) bool) bool {
+	des, err := os.ReadDir(join(e.root, rel))
+	if err != nil {
+		*unreadable = append(*unreadable, rel)
+		e.warn("cannot read directory", rel, err)
+		return true
+	}
+	sortKey := func(d fs.DirEntry) string {
+		if d.IsDir() {
+			return d.Name() + "/"
+		}
+		return d.Name()
+	}
+	slices.SortFunc(des, func(a, b fs.DirEntry) int { return cmp.Compare(sortKey(a), sortKey(b)) })
+	for _, d := range des {
+		child := path.Join(rel, d.Name())
+		if e.skipped(child, d.IsDir()) {
+			continue
+		}
+		if d.IsDir() {
+			if !e.walkDir(child, unreadable, yield) {
+				return false
+			}
+			continue
+		}
+		fi, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			*unreadable = append(*unreadable, child)
+			e.warn("cannot stat", child, err)
+			continue
+		}
+		if !e.yieldFile(child, fi, yield) {
+			return false
+		}
+	}
+	return true
+}
+
+// yieldFile yields a regular file or symlink; other kinds are skipped.
+func (e *Engine) yieldFile(rel string, fi fs.FileInfo, yield func(*local, error) bool) bool {
+	if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
+		e.warnOnce(rel, "skipping %s: not a regular file or symlink", rel)
+		return true
+	}
+	l, err := newLocal(e.root, rel, fi)
+	if err != nil {
+		e.warn("cannot read", rel, err)
+		return true
+	}
+	return yield(l, nil)
+}
+
+// listRemote yields the objects under scope in byte order of their keys.
+// Directory markers and keys that cannot be local paths are skipped.
+func (e *Engine) listRemote(ctx context.Context, scope string) iter.Seq2[*remote, error] {
+	return func(yield func(*remote, error) bool) {
+		opts := objstore.ListOptions{Prefix: e.pair.Prefix + scope}
+		for {
+			page, err := e.store.ListObjects(ctx, e.pair.Bucket, opts)
+			if err != nil {
+				yield(nil, fmt.Errorf("list %s: %w", e.pair.Remote(), err))
+				return
+			}
+			for _, o := range page.Objects {
+				rel, ok := e.pair.Rel(o.Key)
+				if !ok || !under(rel, scope) || strings.HasSuffix(rel, "/") {
+					continue
+				}
+				if !e.localName(rel) {
+					continue
+				}
+				if !yield(&remote{rel: rel, key: o.Key, size: o.Size, etag: o.ETag, modified: o.LastModified}, nil) {
+					return
+				}
+			}
+			if !page.IsTruncated {
+				return
+			}
+			opts.ContinuationToken = page.NextContinuationToken
+		}
+	}
+}
+
+// localName tells whether rel can be a path in the folder, warning once
+// about a key that cannot.
+func (e *Engine) localName(rel string) bool {
+	ok := utf8.ValidString(rel) && !strings.ContainsRune(rel, 0)
+	for seg := range strings.SplitSeq(rel, "/") {
+		if seg == "" || seg == "." || seg == ".." || len(seg) > 255 {
+			ok = false
+		}
+	}
+	if ok && e.skipped(rel, false) {
+		return false
+	}
+	if !ok {
+		e.warnOnce(rel, "skipping object %q: its key cannot be a local path", e.pair.Prefix+rel)
+	}
+	return ok
+}
