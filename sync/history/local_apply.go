@@ -286,7 +286,7 @@ func (la *localApplier) ensureParents(p string) error {
 		case err != nil:
 			return err
 		case !fi.IsDir():
-			return fmt.Errorf("%s: %w", d, syscall.ENOTDIR)
+			return fmt.Errorf("%s is in the way of the folder that was there: %w", d, syscall.ENOTDIR)
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -117,9 +118,59 @@ func (lp *localPlanner) addFile(ks KeyState) error {
 		return lp.req.missing()
 	}
 	if fi, ok := lp.lstat(p); ok && !fi.IsDir() && !lp.req.KeepNewer {
-		lp.removes = append(lp.removes, Step{Op: OpRemove, Key: ks.Key, Path: p})
+		return lp.removeFile(p, fi)
 	}
 	return nil
+}
+
+// removeFile plans the removal of the local file or link p, which did
+// not exist then, if its content is safe in the bucket's history: some
+// version of its key holds it. Anything else (never synced, or changed
+// since it last was) is kept, with a warning.
+func (lp *localPlanner) removeFile(p string, fi fs.FileInfo) error {
+	key := lp.keyOf(p)
+	known := false
+	for v, err := range Versions(lp.ctx, lp.st, lp.req.Bucket, key) {
+		if err != nil {
+			return err
+		}
+		known = true
+		if !v.DeleteMarker && lp.holds(p, fi, v) {
+			lp.removes = append(lp.removes, Step{Op: OpRemove, Key: key, Path: p, Version: v})
+			return nil
+		}
+	}
+	reason := "it did not exist then, but is not in the bucket's history either (not synced yet?); kept"
+	if known {
+		reason = "it did not exist then, but has changed since it was last synced; kept"
+	}
+	lp.skips = append(lp.skips, Step{Op: OpSkip, Key: key, Path: p, Reason: reason})
+	return nil
+}
+
+// keyOf is the key of the local path p under the restored tree or file.
+func (lp *localPlanner) keyOf(p string) string {
+	if !lp.req.Tree {
+		return lp.req.Key
+	}
+	rel := p
+	if lp.t.Path != "" {
+		rel = strings.TrimPrefix(strings.TrimPrefix(p, lp.t.Path), "/")
+	}
+	return lp.req.Key + rel
+}
+
+// holds tells whether the local file or link p holds version v.
+func (lp *localPlanner) holds(p string, fi fs.FileInfo, v objstore.ObjectInfo) bool {
+	switch {
+	case !lp.parentsReal(p):
+		return false
+	case fi.Mode().IsRegular():
+		return fi.Size() == v.Size && lp.sameFile(p, v)
+	case fi.Mode()&fs.ModeSymlink != 0 && v.Size <= maxLinkTarget:
+		return lp.sameLink(p, v)
+	}
+	return false
 }
 
 // skip plans to leave a key alone, saying why.
@@ -153,9 +204,7 @@ func (lp *localPlanner) compare(p string, isDir bool, v objstore.ObjectInfo) Ste
 	switch {
 	case isDir && fi.IsDir():
 		s.Op = OpSame
-	case !isDir && fi.Mode().IsRegular() && fi.Size() == v.Size && lp.sameFile(p, v):
-		s.Op = OpSame
-	case !isDir && fi.Mode()&fs.ModeSymlink != 0 && lp.sameLink(p, v):
+	case !isDir && lp.holds(p, fi, v):
 		s.Op = OpSame
 	}
 	return s

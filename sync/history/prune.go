@@ -45,7 +45,11 @@ func (lp *localPlanner) prune() error {
 				lp.rmdirs = append(lp.rmdirs, Step{Op: OpRemoveDir, Path: p})
 			}
 		case !lp.wantFiles[p]:
-			lp.removes = append(lp.removes, Step{Op: OpRemove, Path: p})
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			return lp.removeFile(p, fi)
 		}
 		return nil
 	})

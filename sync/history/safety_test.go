@@ -41,14 +41,17 @@ func TestKeysThatAreNotPathsAreSkipped(t *testing.T) {
 
 func TestRestoreNeverWritesThroughLinks(t *testing.T) {
 	f := newFixture(t, true)
+	dir, outside := t.TempDir(), t.TempDir()
 	f.file("docs/a.txt", "restored", 0o644, 1_700_000_000)
 	f.file("b.txt", "b", 0o644, 1_700_000_000)
 	f.endRound()
-	dir, outside := t.TempDir(), t.TempDir()
+	f.remove("docs/a.txt")
+	f.link("docs", outside, 1_700_000_100)
+	f.link("b.txt", filepath.Join(outside, "b.txt"), 1_700_000_100)
+	f.endRound()
+	f.restoreLocal(Request{Tree: true, At: f.rounds[1].at}, LocalTarget{Root: dir, Prune: true})
 	os.WriteFile(filepath.Join(outside, "a.txt"), []byte("outside, untouched"), 0o644)
 	os.WriteFile(filepath.Join(outside, "b.txt"), []byte("outside b, untouched"), 0o644)
-	os.Symlink(outside, filepath.Join(dir, "docs"))
-	os.Symlink(filepath.Join(outside, "b.txt"), filepath.Join(dir, "b.txt"))
 	f.restoreLocal(Request{Tree: true, At: f.rounds[0].at}, LocalTarget{Root: dir, Prune: true})
 	sameTree(t, "restored over links", snapshot(t, dir), withParents(f.rounds[0].tree))
 	sameTree(t, "outside", snapshot(t, outside), tree{
@@ -57,24 +60,32 @@ func TestRestoreNeverWritesThroughLinks(t *testing.T) {
 	})
 }
 
-func TestSyncStateAndTempFilesSurviveInPlaceRestore(t *testing.T) {
+func TestInPlaceRestoreKeepsWhatIsNotInHistory(t *testing.T) {
 	f := newFixture(t, true)
 	f.file("a.txt", "a", 0o644, 1_700_000_000)
 	f.endRound()
+	f.file("later.txt", "later", 0o644, 1_700_000_100)
+	f.file("edited.txt", "synced", 0o644, 1_700_000_100)
+	f.endRound()
 	dir := t.TempDir()
+	f.restoreLocal(Request{Tree: true, At: f.rounds[1].at}, LocalTarget{Root: dir, Prune: true, Protect: []string{".cairn"}})
 	os.MkdirAll(filepath.Join(dir, ".cairn"), 0o700)
 	os.WriteFile(filepath.Join(dir, ".cairn", "pair.json"), []byte("{}"), 0o600)
 	os.WriteFile(filepath.Join(dir, ".cairn-tmp-upload"), []byte("in flight"), 0o600)
-	os.WriteFile(filepath.Join(dir, "later.txt"), []byte("later"), 0o600)
-	f.restoreLocal(Request{Tree: true, At: f.rounds[0].at}, LocalTarget{Root: dir, Prune: true, Protect: []string{".cairn"}})
+	os.WriteFile(filepath.Join(dir, "edited.txt"), []byte("edited, not synced"), 0o600)
+	os.WriteFile(filepath.Join(dir, "unsynced.txt"), []byte("never synced"), 0o600)
+	plan, sum := f.restoreLocal(Request{Tree: true, At: f.rounds[0].at}, LocalTarget{Root: dir, Prune: true, Protect: []string{".cairn"}})
+	if sum.Removed != 1 || sum.Skipped != 2 {
+		t.Errorf("removed %d and kept %d, want 1 and 2: %+v", sum.Removed, sum.Skipped, plan.Steps)
+	}
 	got := snapshot(t, dir)
-	for _, p := range []string{".cairn/pair.json", ".cairn-tmp-upload", "a.txt"} {
+	for _, p := range []string{".cairn/pair.json", ".cairn-tmp-upload", "a.txt", "edited.txt", "unsynced.txt"} {
 		if _, ok := got[p]; !ok {
 			t.Errorf("%s is gone after an in-place restore", p)
 		}
 	}
 	if _, ok := got["later.txt"]; ok {
-		t.Error("later.txt, which did not exist then, is still there")
+		t.Error("later.txt, which did not exist then and is in the history, is still there")
 	}
 }
 
