@@ -70,6 +70,8 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 		newPresignCmd(a),
 		newMountCmd(a),
 		newUnmountCmd(a),
+		newVersionsCmd(a), newRestoreCmd(a),
+		newSyncCmd(a),
 	)
 	return root
 }
