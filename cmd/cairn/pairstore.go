@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/sync/pair"
+)
+
+// withPairStore runs fn on the store the synced folder p lives in: its
+// endpoint, or the embedded store in its data directory. --endpoint or
+// --data given on the command line win over the pair's record.
+func (a *app) withPairStore(ctx context.Context, p pair.Pair, fn func(objstore.Store) error) error {
+	if flagGiven(a.args, "endpoint") || flagGiven(a.args, "data") {
+		return a.withStore(ctx, fn)
+	}
+	b := *a
+	if p.Endpoint != "" {
+		b.remote = remoteFlags{endpoint: p.Endpoint, region: p.Region, profile: p.Profile, caBundle: a.remote.caBundle}
+		return b.withRemote(ctx, fn)
+	}
+	if p.DataDir != "" {
+		b.dataDir = p.DataDir
+	}
+	return b.withEmbedded(ctx, fn)
+}
+
+// flagGiven tells whether the long flag --name appears in args, before
+// a "--" that ends the flags.
+func flagGiven(args []string, name string) bool {
+	for _, arg := range args {
+		if arg == "--" {
+			return false
+		}
+		if arg == "--"+name || strings.HasPrefix(arg, "--"+name+"=") {
+			return true
+		}
+	}
+	return false
+}
