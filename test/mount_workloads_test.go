@@ -53,6 +53,7 @@ var mountWorkloads = []struct {
 	{"tar", workTar},
 	{"editor save and append", workEditorSave},
 	{"random dd writes", workRandomDD},
+	{"large file written in order", workLargeInOrder},
 	{"concurrent readers", workConcurrentReaders},
 }
 
@@ -143,6 +144,28 @@ func workRandomDD(t *testing.T, w *workbench) {
 	got, err := os.ReadFile(p)
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("random.bin read back through the mount differs from the dd writes (%v)", err)
+	}
+}
+
+// workLargeInOrder writes a file of several parts in order, 1 MiB at a
+// time, as cp does: its parts go up while it is written.
+func workLargeInOrder(t *testing.T, w *workbench) {
+	want := make([]byte, 21<<20+123)
+	rand.Read(want)
+	f, err := os.Create(filepath.Join(w.mnt, "large.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off < len(want); off += 1 << 20 {
+		if _, err := f.Write(want[off:min(off+1<<20, len(want))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("close large.bin: %v", err)
+	}
+	if got := w.stored(t, "large.bin"); !bytes.Equal(got, want) {
+		t.Fatalf("large.bin in the bucket: %d bytes that differ from the %d written", len(got), len(want))
 	}
 }
 
