@@ -23,6 +23,15 @@ func (s *dirSet) has(rel string) bool {
 
 func (s *dirSet) len() int { return len(s.kids) }
 
+// list returns every watched directory.
+func (s *dirSet) list() []string {
+	out := make([]string, 0, len(s.kids))
+	for d := range s.kids {
+		out = append(out, d)
+	}
+	return out
+}
+
 // add records rel as watched.
 func (s *dirSet) add(rel string) {
 	if s.has(rel) {

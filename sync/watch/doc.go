@@ -42,5 +42,12 @@
 // batch follows every Options.PollInterval for as long as the Watcher
 // runs, while the directories that do have watches keep reporting.
 //
+// # Changing the ignore rules
+//
+// Options.Ignore is consulted as events arrive and while directories are
+// walked. When the rules behind it change (a .cairnignore was edited),
+// call Refresh: it watches the directories no longer ignored, drops the
+// watches of the ones now ignored and sends a Rescan batch.
+//
 // Close stops the Watcher's goroutines and closes the Events channel.
 package watch

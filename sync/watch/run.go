@@ -59,6 +59,8 @@ func (w *Watcher) run() {
 			w.flushDue(now)
 		case <-pollC:
 			w.poll()
+		case <-w.refresh:
+			w.rewatch()
 		case out <- batch:
 			built = false
 			w.ready = map[string]struct{}{}
@@ -122,7 +124,10 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 		return
 	}
 	w.touch(rel)
-	if err == nil && fi.IsDir() && !w.dirs.has(rel) {
+	// A created directory is walked even if a watch is recorded for its
+	// name: it may have replaced a watched one (a rename over an empty
+	// directory), or been seen already by its parent's walk.
+	if err == nil && fi.IsDir() && (ev.Has(fsnotify.Create) || !w.dirs.has(rel)) {
 		w.watchTree(rel, true)
 	}
 }
@@ -160,5 +165,20 @@ func (w *Watcher) poll() {
 		w.rootLost = false
 		w.watchTree("", false)
 	}
+	w.rescan = true
+}
+
+// rewatch brings the watches in line with the ignore rules and asks for a
+// rescan.
+func (w *Watcher) rewatch() {
+	if w.rootLost {
+		return
+	}
+	for _, d := range w.dirs.list() {
+		if w.dirs.has(d) && w.ignored(d, true) {
+			w.dropTree(d)
+		}
+	}
+	w.watchTree("", false)
 	w.rescan = true
 }

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -319,5 +320,53 @@ func run(t *testing.T, name string, args ...string) {
 	t.Helper()
 	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
 		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+}
+
+// TestRenameOverEmptyDir checks that a directory renamed over an empty one
+// is watched under its new name.
+func TestRenameOverEmptyDir(t *testing.T) {
+	f := start(t, "", Options{})
+	if err := os.Mkdir(f.path("e"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.write("d/sub/f", "x")
+	f.waitFor("e", "d/sub/f")
+	// os.Rename refuses to replace a directory; rename(2) does not.
+	if err := unix.Rename(f.path("d"), f.path("e")); err != nil {
+		t.Fatal(err)
+	}
+	f.waitFor("d", "e/sub", "e/sub/f")
+	f.write("e/sub/g", "y")
+	f.write("e/h", "z")
+	f.waitFor("e/sub/g", "e/h")
+}
+
+// TestRefresh checks that after the ignore rules change, Refresh watches a
+// directory no longer ignored and drops the watch of one now ignored.
+func TestRefresh(t *testing.T) {
+	var skip atomic.Bool
+	skip.Store(true)
+	ignore := func(rel string, isDir bool) bool {
+		return skip.Load() && (rel == "s" || strings.HasPrefix(rel, "s/"))
+	}
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "s", "deep", "f"), "x")
+	f := start(t, root, Options{Ignore: ignore})
+	if f.watched("s") {
+		t.Fatalf("ignored directory watched")
+	}
+
+	skip.Store(false)
+	f.w.Refresh()
+	f.waitRescan()
+	f.write("s/deep/g", "y")
+	f.waitFor("s/deep/g")
+
+	skip.Store(true)
+	f.w.Refresh()
+	f.waitRescan()
+	if f.watched("s") || f.watched("s/deep") {
+		t.Errorf("newly ignored directory still watched: %q", f.w.fsw.WatchList())
 	}
 }

@@ -54,14 +54,15 @@ type Batch struct {
 
 // Watcher watches a directory tree and reports changed paths in batches.
 type Watcher struct {
-	root string // absolute and clean
-	opts Options
-	log  *slog.Logger
-	fsw  *fsnotify.Watcher
-	add  func(name string) error // fsw.Add; replaced in tests
-	out  chan Batch
-	done chan struct{}
-	wg   sync.WaitGroup
+	root    string // absolute and clean
+	opts    Options
+	log     *slog.Logger
+	fsw     *fsnotify.Watcher
+	add     func(name string) error // fsw.Add; replaced in tests
+	out     chan Batch
+	done    chan struct{}
+	refresh chan struct{} // Refresh requests, at most one waiting
+	wg      sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -102,14 +103,15 @@ func newWatcher(root string, opts Options, wrapAdd func(func(string) error) func
 		return nil, fmt.Errorf("watch %s: %w (consider raising fs.inotify.max_user_instances)", abs, err)
 	}
 	w := &Watcher{
-		root:  abs,
-		opts:  withDefaults(opts),
-		fsw:   fsw,
-		add:   fsw.Add,
-		out:   make(chan Batch),
-		done:  make(chan struct{}),
-		dirs:  newDirSet(),
-		ready: map[string]struct{}{},
+		root:    abs,
+		opts:    withDefaults(opts),
+		fsw:     fsw,
+		add:     fsw.Add,
+		out:     make(chan Batch),
+		done:    make(chan struct{}),
+		refresh: make(chan struct{}, 1),
+		dirs:    newDirSet(),
+		ready:   map[string]struct{}{},
 	}
 	w.log = w.opts.Logger
 	w.settle = newSettler(w.opts.Settle, w.opts.MaxDelay)
@@ -144,6 +146,17 @@ func withDefaults(o Options) Options {
 
 // Events returns the channel of batches. It is closed by Close.
 func (w *Watcher) Events() <-chan Batch { return w.out }
+
+// Refresh applies Options.Ignore to the whole tree again, for after the
+// ignore rules changed: directories no longer ignored are watched, the
+// watches of newly ignored ones are dropped, and a Rescan batch follows.
+// It does not wait for that to happen.
+func (w *Watcher) Refresh() {
+	select {
+	case w.refresh <- struct{}{}:
+	default: // one is pending already
+	}
+}
 
 // Close stops watching, waits for the Watcher's goroutines to end and
 // closes the Events channel. Paths not yet reported are dropped. Calling
