@@ -15,7 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"os"
+	"path/filepath"
 
+	"github.com/cairnfs/cairn/internal/flock"
 	"github.com/cockroachdb/pebble/v2"
 )
 
@@ -48,25 +51,42 @@ const (
 	uploadPrefix = "u/"
 )
 
+// ErrLocked reports a state database another process has open: another
+// cairn sync of the same folder is running.
+var ErrLocked = errors.New("another cairn sync of this folder is running")
+
 // DB is the state database of one sync pair.
 type DB struct {
-	db *pebble.DB
+	db   *pebble.DB
+	lock *os.File
 }
 
 // Open opens (creating if needed) the state database in dir.
 func Open(dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create sync state %s: %w", dir, err)
+	}
+	lock, err := flock.Lock(filepath.Join(dir, "cairn.lock"))
+	if errors.Is(err, flock.ErrLocked) {
+		return nil, fmt.Errorf("open sync state %s: %w", dir, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open sync state %s: %w", dir, err)
+	}
 	db, err := pebble.Open(dir, &pebble.Options{
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             quietLogger{},
 	})
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("open sync state %s: %w", dir, err)
 	}
-	return &DB{db: db}, nil
+	return &DB{db: db, lock: lock}, nil
 }
 
 // Close flushes and closes the database.
 func (d *DB) Close() error {
+	defer d.lock.Close()
 	if err := d.db.Flush(); err != nil {
 		d.db.Close()
 		return fmt.Errorf("flush sync state: %w", err)

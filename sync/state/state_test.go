@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"slices"
 	"testing"
 )
@@ -58,5 +59,17 @@ func TestRecordsScopeAndReopen(t *testing.T) {
 	}
 	if n, _ := db.Count(); n != 4 {
 		t.Fatalf("Count = %d, want 4", n)
+	}
+}
+
+func TestSecondOpenIsLocked(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := Open(dir); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
 	}
 }

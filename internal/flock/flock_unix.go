@@ -1,6 +1,6 @@
 //go:build unix
 
-package disk
+package flock
 
 import (
 	"errors"
@@ -9,9 +9,11 @@ import (
 	"syscall"
 )
 
-// lockDir takes an exclusive, non-blocking flock on path. It fails with
-// ErrLocked while another process (or another open Store) holds it.
-func lockDir(dir, path string) (*os.File, error) {
+// Lock takes an exclusive, non-blocking flock on path (created if
+// missing) and returns the open file that holds it; closing the file
+// releases it. It fails with ErrLocked while the lock is held elsewhere,
+// in this process too.
+func Lock(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file %s: %w", path, err)
@@ -19,14 +21,12 @@ func lockDir(dir, path string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("data directory %s: %w", dir, ErrLocked)
+			return nil, ErrLocked
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return f, nil
 }
 
-// unlockDir releases the lock taken by lockDir.
-func unlockDir(f *os.File) error {
-	return f.Close()
-}
+// Supported tells whether Lock excludes other users on this platform.
+const Supported = true
