@@ -102,7 +102,12 @@ func (a *app) sync(ctx context.Context, args []string, f syncFlags) error {
 	if err != nil {
 		return err
 	}
-	return a.withStore(ctx, func(st objstore.Store) error {
+	with := a.withStore
+	if len(args) == 1 {
+		// A paired folder syncs with the store it was paired on.
+		with = func(ctx context.Context, fn func(objstore.Store) error) error { return a.withPairStore(ctx, p, fn) }
+	}
+	return with(ctx, func(st objstore.Store) error {
 		if err := checkVersioning(ctx, st, p, f.enableVersioning, a); err != nil {
 			return err
 		}
