@@ -189,6 +189,9 @@ func (la *localApplier) mkdir(ctx context.Context, s Step) error {
 	case !fi.IsDir():
 		return fmt.Errorf("%s: %w", s.Path, syscall.ENOTDIR)
 	}
+	if s.Path == "" {
+		return nil // the root is the user's directory: its attributes stay
+	}
 	meta, err := la.metadata(ctx, s)
 	if err != nil {
 		return err

@@ -15,13 +15,16 @@ func IsTemp(name string) bool { return strings.HasPrefix(name, tmpPrefix) }
 
 // relPath returns the slash-separated local path, under base, of the
 // part rel of a key below the restored prefix, and whether it is a
-// directory marker. Keys that cannot be local paths fail: an empty
+// directory marker ("" is the marker of the prefix itself). Keys that cannot be local paths fail: an empty
 // segment ("a//b", "/a"), "." or "..", or a NUL byte.
 func relPath(base, rel string) (string, bool, error) {
+	if rel == "" {
+		return base, true, nil // the marker of the restored folder itself
+	}
 	dir := strings.HasSuffix(rel, "/")
 	rel = strings.TrimSuffix(rel, "/")
 	if rel == "" {
-		return base, dir, nil
+		return "", dir, errors.New("key has an empty path segment (a leading or doubled \"/\")")
 	}
 	if strings.ContainsRune(rel, 0) {
 		return "", dir, errors.New("key holds a NUL byte")

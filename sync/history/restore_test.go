@@ -188,3 +188,22 @@ func (f *fixture) versionIDs() map[string]bool {
 	}
 	return ids
 }
+
+func TestRestoreFolderWithItsOwnMarker(t *testing.T) {
+	f := newFixture(t, true)
+	f.dir("docs", 0o700, 1_700_000_000)
+	f.file("docs/a.txt", "a", 0o644, 1_700_000_001)
+	f.endRound()
+	f.file("docs/a.txt", "a, later", 0o644, 1_700_000_101)
+	f.endRound()
+	dir := t.TempDir()
+	f.restoreLocal(Request{Tree: true, At: f.rounds[1].at}, LocalTarget{Root: dir, Prune: true})
+	f.restoreLocal(Request{Tree: true, Key: "docs/", At: f.rounds[0].at}, LocalTarget{Root: dir, Path: "docs", Prune: true})
+	sameTree(t, "docs with its marker at round 1", snapshot(t, dir), f.rounds[0].tree)
+	out := filepath.Join(t.TempDir(), "out")
+	f.restoreLocal(Request{Tree: true, Key: "docs/", At: f.rounds[0].at}, LocalTarget{Root: out})
+	sameTree(t, "docs with its marker into a directory", snapshot(t, out), tree{"a.txt": f.rounds[0].tree["docs/a.txt"]})
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() == 0o700 {
+		t.Errorf("the directory restored into took the folder's mode: %v %v", fi, err)
+	}
+}
