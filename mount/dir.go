@@ -25,6 +25,8 @@ var (
 type listing struct {
 	at      time.Time
 	entries map[string]listEntry
+	// ahead reads the entries' attributes for the lookups that follow.
+	ahead *statahead
 }
 
 // listEntry is one name of a listing: a directory (a common prefix) or
@@ -80,9 +82,19 @@ func (n *node) freshListing() *listing {
 
 // forgetListing drops the directory's listing after a change in it.
 func (n *node) forgetListing() {
+	n.setListing(nil)
+}
+
+// setListing makes l the directory's listing, abandoning what the one it
+// replaces still had to read ahead.
+func (n *node) setListing(l *listing) {
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.list = nil
+	old := n.list
+	n.list = l
+	n.mu.Unlock()
+	if old != nil {
+		old.ahead.stop()
+	}
 }
 
 // stat finds the attributes of entry name of directory n in the store.
@@ -143,12 +155,16 @@ func (n *node) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*fs
 		return nil, syscall.ENOENT
 	}
 	var known *attrs
+	var since time.Time
 	if ch := n.GetChild(name); ch != nil {
 		cn := ch.Operations().(*node)
 		if cn.lookupHeld(out) {
 			return ch, 0
 		}
-		known = cn.attrsCopy()
+		known, since = cn.attrsFetched()
+	}
+	if a, ok := n.aheadAttrs(ctx, name, since); ok {
+		return n.attach(ctx, name, a, out), 0
 	}
 	a, err := n.stat(ctx, name, known)
 	if err != nil {
@@ -180,13 +196,18 @@ func (n *node) attach(ctx context.Context, name string, a attrs, out *fuse.Entry
 // Readdir lists the directory: what the store holds below it, and files
 // created here and not stored yet.
 func (n *node) Readdir(ctx context.Context) (fs.DirStream, syscall.Errno) {
-	l, err := n.fsys.list(ctx, n.dirKey())
+	prefix := n.dirKey()
+	l, err := n.fsys.list(ctx, prefix)
 	if err != nil {
 		return nil, toErrno(err)
 	}
-	n.mu.Lock()
-	n.list = l
-	n.mu.Unlock()
+	names := make([]string, 0, len(l.entries))
+	for name := range l.entries {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	l.ahead = n.fsys.startStatahead(prefix, l, names)
+	n.setListing(l)
 	entries := make([]fuse.DirEntry, 0, len(l.entries))
 	for name, e := range l.entries {
 		mode := uint32(syscall.S_IFREG)
@@ -227,8 +248,15 @@ func (n *node) lookupHeld(out *fuse.EntryOut) bool {
 
 // attrsCopy returns a copy of the node's attributes.
 func (n *node) attrsCopy() *attrs {
+	a, _ := n.attrsFetched()
+	return a
+}
+
+// attrsFetched returns a copy of the node's attributes and when they were
+// read from the store.
+func (n *node) attrsFetched() (*attrs, time.Time) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	a := n.a
-	return &a
+	return &a, n.fetched
 }

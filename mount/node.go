@@ -121,8 +121,13 @@ func (n *node) refreshLocked(ctx context.Context) syscall.Errno {
 	if parent == nil {
 		return 0
 	}
+	pn := parent.Operations().(*node)
+	if a, ok := pn.aheadAttrs(ctx, name, n.fetched); ok {
+		n.updateLocked(a)
+		return 0
+	}
 	known := n.a
-	a, err := parent.Operations().(*node).stat(ctx, name, &known)
+	a, err := pn.stat(ctx, name, &known)
 	if err != nil {
 		return toErrno(err)
 	}
