@@ -98,3 +98,14 @@ func TestRunCarriesChangesUntilCanceled(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 }
+
+func TestFutureMtimeIsNotBeingWritten(t *testing.T) {
+	f := newFixture(t)
+	a := f.side(TwoWay, func(o *Options) { o.Now = time.Now; o.Settle = time.Hour })
+	a.write("future.txt", "from a skewed clock")
+	future := time.Now().Add(48 * time.Hour)
+	os.Chtimes(filepath.Join(a.root, "future.txt"), future, future)
+	if s := a.pass(); s.Uploaded != 1 {
+		t.Fatalf("a file with a future mtime: %s", s)
+	}
+}

@@ -112,7 +112,13 @@ func (e *Engine) waits(en entry, unreadable []string) bool {
 			return true
 		}
 	}
-	return en.l != nil && e.opts.Now().Sub(time.Unix(0, en.l.mtime)) < e.opts.Settle
+	if en.l == nil {
+		return false
+	}
+	// A future mtime was set on purpose (touch -d, an unpacked archive):
+	// a file being written has the current time.
+	age := e.opts.Now().Sub(time.Unix(0, en.l.mtime))
+	return age >= 0 && age < e.opts.Settle
 }
 
 // moves returns how many bytes an action of kind k on en transfers.
