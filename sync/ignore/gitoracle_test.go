@@ -126,9 +126,7 @@ func runGit(t *testing.T, dir string, stdin []byte, args ...string) []byte {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Stdin = bytes.NewReader(stdin)
-	home := t.TempDir()
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home,
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+	cmd.Env = gitEnv(t)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -139,6 +137,14 @@ func runGit(t *testing.T, dir string, stdin []byte, args ...string) []byte {
 		t.Fatalf("git %v: %v\n%s", args, err, stderr.String())
 	}
 	return out
+}
+
+// gitEnv isolates git from any user or system configuration, such as a
+// global excludes file.
+func gitEnv(t *testing.T) []string {
+	home := t.TempDir()
+	return append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home,
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
 }
 
 func mustMkdir(t *testing.T, dir string) {
@@ -224,6 +230,28 @@ func TestGitOracleFeatures(t *testing.T) {
 	}
 	root := tr.build(t)
 	compareWithGit(t, root, tr)
+	quietAgrees(t, root)
+}
+
+// quietAgrees checks, path by path, that "git check-ignore --no-index -q"
+// gives the verdict gitIgnored reads from git's batch output.
+func quietAgrees(t *testing.T, root string) {
+	t.Helper()
+	paths, _ := listTree(t, root)
+	batch := gitIgnored(t, root, paths)
+	for _, p := range paths {
+		cmd := exec.Command("git", "check-ignore", "--no-index", "-q", "--", p)
+		cmd.Dir = root
+		cmd.Env = gitEnv(t)
+		err := cmd.Run()
+		ee, isExit := err.(*exec.ExitError)
+		if err != nil && !(isExit && ee.ExitCode() == 1) {
+			t.Fatalf("git check-ignore %q: %v", p, err)
+		}
+		if quiet := err == nil; quiet != batch[p] {
+			t.Errorf("git check-ignore -q %q says %v, batch says %v", p, quiet, batch[p])
+		}
+	}
 }
 
 // TestGitOracleRandom compares random patterns on random trees with git.
