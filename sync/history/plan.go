@@ -11,7 +11,7 @@ import (
 )
 
 // ErrDidNotExist reports a file restored to a time when it did not exist.
-var ErrDidNotExist = errors.New("did not exist at that time")
+var ErrDidNotExist = errors.New("did not exist at the time restored")
 
 // Request says what to restore and as of when.
 type Request struct {
@@ -182,7 +182,7 @@ func (r Request) check() error {
 // missing is the error for a file restored to a time before it existed.
 func (r Request) missing() error {
 	if r.VersionID != "" {
-		return fmt.Errorf("%s version %s is a delete marker: the file %w", r.Key, r.VersionID, ErrDidNotExist)
+		return fmt.Errorf("version %s is a delete marker: the file %w", r.VersionID, ErrDidNotExist)
 	}
-	return fmt.Errorf("%s: %w (%s)", r.Key, ErrDidNotExist, r.At.Local().Format(time.RFC3339))
+	return fmt.Errorf("%w (%s)", ErrDidNotExist, r.At.Local().Format(time.RFC3339))
 }

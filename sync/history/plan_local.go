@@ -89,12 +89,12 @@ func (lp *localPlanner) add(ks KeyState) error {
 	if !lp.req.Tree {
 		return lp.addFile(ks)
 	}
+	if ks.Then == nil {
+		return nil // nothing to bring back; pruning removes what is local
+	}
 	p, isDir, err := relPath(lp.t.Path, ks.Key[len(lp.req.Key):])
 	if err != nil {
 		lp.skip(ks, err.Error())
-		return nil
-	}
-	if ks.Then == nil {
 		return nil
 	}
 	if slices.Contains(lp.t.Protect, firstSegment(p)) {

@@ -53,7 +53,7 @@ func TestVersionsOfOneKeyNewestFirstWithDeleteMarkers(t *testing.T) {
 
 func TestVersionsUnderStreamsEveryPage(t *testing.T) {
 	f := newFixture(t, true)
-	const keys, each = 700, 3 // more than two pages of 1000
+	const keys, each = 370, 3 // more than one page of 1000
 	for i := range keys {
 		for j := range each {
 			f.put(keyName(i), string(rune('a'+j)), 0, 0)
