@@ -128,7 +128,7 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 	// name: it may have replaced a watched one (a rename over an empty
 	// directory), or been seen already by its parent's walk.
 	if err == nil && fi.IsDir() && (ev.Has(fsnotify.Create) || !w.dirs.has(rel)) {
-		w.watchTree(rel, true)
+		_ = w.watchTree(rel, true) // handled by watchDir
 	}
 }
 
@@ -161,9 +161,11 @@ func (w *Watcher) poll() {
 		if err != nil || !fi.IsDir() {
 			return
 		}
+		if err := w.watchTree("", false); err != nil && !w.limited {
+			return // logged by watchDir; try again on the next tick
+		}
 		w.log.Info("sync root is back; watching it again", "root", w.root)
 		w.rootLost = false
-		w.watchTree("", false)
 	}
 	w.rescan = true
 }
@@ -179,6 +181,6 @@ func (w *Watcher) rewatch() {
 			w.dropTree(d)
 		}
 	}
-	w.watchTree("", false)
+	_ = w.watchTree("", false) // handled by watchDir
 	w.rescan = true
 }

@@ -39,18 +39,18 @@ func (w *Watcher) ignored(rel string, isDir bool) bool {
 // watchTree watches directory rel and every directory below it that is
 // not ignored. The watch on a directory is in place before it is listed,
 // so an entry created meanwhile is either listed or has an event. With
-// report set, every entry found is reported as changed. It returns false
-// if rel itself could not be watched.
-func (w *Watcher) watchTree(rel string, report bool) bool {
-	if !w.watchDir(rel) {
-		return false
+// report set, every entry found is reported as changed. The error is that
+// of watching rel itself; trouble below it is logged.
+func (w *Watcher) watchTree(rel string, report bool) error {
+	if err := w.watchDir(rel); err != nil {
+		return err
 	}
 	entries, err := os.ReadDir(w.abs(rel))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, unix.ENOTDIR) {
 			w.log.Warn("cannot list directory; its changes are not seen", "dir", w.abs(rel), "err", err)
 		}
-		return true
+		return nil
 	}
 	for _, e := range entries {
 		child := path.Join(rel, e.Name())
@@ -62,23 +62,28 @@ func (w *Watcher) watchTree(rel string, report bool) bool {
 			w.touch(child)
 		}
 		if isDir {
-			w.watchTree(child, report)
+			_ = w.watchTree(child, report) // handled by watchDir
 		}
 	}
-	return true
+	return nil
 }
 
-// watchDir adds an inotify watch on directory rel. A directory that has
-// vanished meanwhile is skipped quietly: its removal has an event.
-func (w *Watcher) watchDir(rel string) bool {
+// errLimited reports a watch not added because the watch limit was hit.
+var errLimited = errors.New("inotify watch limit reached")
+
+// watchDir adds an inotify watch on directory rel, and deals with a
+// failure: a directory that has vanished meanwhile is skipped quietly (its
+// removal has an event), the watch limit switches to polling, anything
+// else is logged.
+func (w *Watcher) watchDir(rel string) error {
 	if w.limited {
-		return false
+		return errLimited
 	}
 	err := w.add(w.abs(rel))
 	switch {
 	case err == nil:
 		w.dirs.add(rel)
-		return true
+		return nil
 	case errors.Is(err, unix.ENOSPC):
 		w.hitLimit(rel)
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, unix.ENOTDIR):
@@ -88,7 +93,7 @@ func (w *Watcher) watchDir(rel string) bool {
 		w.log.Error("cannot watch directory; rescanning", "dir", w.abs(rel), "err", err)
 		w.rescan = true
 	}
-	return false
+	return err
 }
 
 // hitLimit switches to periodic rescans once the inotify watch limit is

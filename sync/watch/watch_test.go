@@ -370,3 +370,21 @@ func TestRefresh(t *testing.T) {
 		t.Errorf("newly ignored directory still watched: %q", f.w.fsw.WatchList())
 	}
 }
+
+// TestNewBadRoot checks that a missing root or a file as root is an error
+// naming the path.
+func TestNewBadRoot(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "file"), "x")
+	for _, root := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "file")} {
+		w, err := New(root, Options{})
+		if err == nil {
+			w.Close()
+			t.Errorf("New(%s) succeeded", root)
+			continue
+		}
+		if !strings.Contains(err.Error(), root) {
+			t.Errorf("New(%s) error %q does not name the root", root, err)
+		}
+	}
+}

@@ -118,9 +118,9 @@ func newWatcher(root string, opts Options, wrapAdd func(func(string) error) func
 	if wrapAdd != nil {
 		w.add = wrapAdd(w.add)
 	}
-	if !w.watchTree("", false) && !w.limited {
+	if err := w.watchTree("", false); err != nil && !w.limited {
 		fsw.Close()
-		return nil, fmt.Errorf("watch %s: cannot watch the root", abs)
+		return nil, fmt.Errorf("watch %s: %w", abs, err)
 	}
 	w.wg.Add(1)
 	go w.run()
