@@ -1,0 +1,124 @@
+package daemon
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config is the daemon's configuration file.
+type Config struct {
+	// Path is the file the config was read from.
+	Path string `yaml:"-" json:"-"`
+	// Data is the data directory of the embedded store; default the one
+	// the command line gives.
+	Data string `yaml:"data"`
+	// LogFormat is "text" or "json".
+	LogFormat string `yaml:"log_format"`
+	// Metrics is the address Prometheus metrics are served on ("" for none).
+	Metrics string `yaml:"metrics"`
+	// Socket is the path of the control socket.
+	Socket string `yaml:"socket"`
+	// Servers, Mounts and Syncs are the units the daemon runs.
+	Servers []ServerConfig `yaml:"servers"`
+	Mounts  []MountConfig  `yaml:"mounts"`
+	Syncs   []SyncConfig   `yaml:"syncs"`
+}
+
+// Pos is where a config entry was written: its line, and the line of each
+// of its keys.
+type Pos struct {
+	Line int
+	Keys map[string]int
+}
+
+// line is the line of key, or of the entry when the key is absent.
+func (p Pos) line(key string) int {
+	if l, ok := p.Keys[key]; ok {
+		return l
+	}
+	return p.Line
+}
+
+// ServerConfig is an S3 server over the embedded store (cairn serve).
+type ServerConfig struct {
+	Pos     Pos      `yaml:"-" json:"-"`
+	Name    string   `yaml:"name"`
+	Listen  string   `yaml:"listen"`
+	TLSCert string   `yaml:"tls_cert"`
+	TLSKey  string   `yaml:"tls_key"`
+	Region  string   `yaml:"region"`
+	Domains []string `yaml:"domains"`
+}
+
+// Remote names an S3 endpoint; an empty Endpoint means the embedded store.
+type Remote struct {
+	Endpoint string `yaml:"endpoint"`
+	Region   string `yaml:"region"`
+	Profile  string `yaml:"profile"`
+	CABundle string `yaml:"ca_bundle"`
+}
+
+// MountConfig is a FUSE mount of a bucket prefix (cairn mount).
+type MountConfig struct {
+	Pos    Pos    `yaml:"-" json:"-"`
+	Name   string `yaml:"name"`
+	Target string `yaml:"target"`
+	// Mountpoint is the directory mounted on.
+	Mountpoint        string `yaml:"mountpoint"`
+	Remote            `yaml:",inline"`
+	ReadOnly          bool     `yaml:"read_only"`
+	AllowOther        bool     `yaml:"allow_other"`
+	UID               int      `yaml:"uid"`
+	GID               int      `yaml:"gid"`
+	FileMode          FileMode `yaml:"file_mode"`
+	DirMode           FileMode `yaml:"dir_mode"`
+	CacheDir          string   `yaml:"cache_dir"`
+	CacheSize         Size     `yaml:"cache_size"`
+	MemoryCacheSize   Size     `yaml:"memory_cache_size"`
+	MetadataTTL       Duration `yaml:"metadata_ttl"`
+	PartSize          Size     `yaml:"part_size"`
+	UploadConcurrency int      `yaml:"upload_concurrency"`
+	StagingDir        string   `yaml:"staging_dir"`
+}
+
+// SyncConfig is a continuous sync of a folder (cairn sync).
+type SyncConfig struct {
+	Pos               Pos    `yaml:"-" json:"-"`
+	Name              string `yaml:"name"`
+	Local             string `yaml:"local"`
+	RemoteURL         string `yaml:"remote"`
+	Mode              string `yaml:"mode"`
+	Remote            `yaml:",inline"`
+	Interval          Duration `yaml:"interval"`
+	Settle            Duration `yaml:"settle"`
+	Exclude           []string `yaml:"exclude"`
+	NoDefaultExcludes bool     `yaml:"no_default_excludes"`
+	MaxDelete         int      `yaml:"max_delete"`
+	Force             bool     `yaml:"force"`
+	Concurrency       int      `yaml:"concurrency"`
+	PartSize          Size     `yaml:"part_size"`
+	EnableVersioning  bool     `yaml:"enable_versioning"`
+}
+
+// ConfigError is a mistake in a config file, at a line.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Size is a byte count written as 4096, 512K, 64MiB or 10G.
+type Size int64
+
+// Duration is a time.Duration written as 30s, 5m or 1h30m.
+type Duration time.Duration
+
+// FileMode is a permission set written in octal, such as 0644.
+type FileMode uint32
