@@ -1,10 +1,12 @@
 package watch
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -387,4 +389,40 @@ func TestNewBadRoot(t *testing.T) {
 			t.Errorf("New(%s) error %q does not name the root", root, err)
 		}
 	}
+}
+
+// TestBurst checks that nothing is missed when many nested directories
+// and files appear at once from several writers.
+func TestBurst(t *testing.T) {
+	f := start(t, "", Options{})
+	var want []string
+	for g := range 4 {
+		for d := range 10 {
+			dir := fmt.Sprintf("g%d/d%d/e", g, d)
+			want = append(want, fmt.Sprintf("g%d", g), fmt.Sprintf("g%d/d%d", g, d), dir)
+			for n := range 5 {
+				want = append(want, fmt.Sprintf("%s/f%d", dir, n))
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for d := range 10 {
+				for n := range 5 {
+					name := f.path(fmt.Sprintf("g%d/d%d/e/f%d", g, d, n))
+					if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+						t.Error(err)
+						return
+					}
+					if err := os.WriteFile(name, []byte("x"), 0o644); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	f.waitFor(want...)
 }
