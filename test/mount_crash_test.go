@@ -173,7 +173,7 @@ func (m *mountProc) unmount(t *testing.T, dir string) {
 
 // writeAndKill runs the writer on the mount, kills the mount with
 // SIGKILL once the writer has been told killAt times that its data
-// went in, then detaches the dead mount.
+// went in, then detaches the dead mount with cairn unmount --lazy.
 func (r *killRig) writeAndKill(m *mountProc, l *killLedger, prefix string) {
 	r.t.Helper()
 	stop := make(chan struct{})
@@ -196,8 +196,11 @@ func (r *killRig) writeAndKill(m *mountProc, l *killLedger, prefix string) {
 		r.t.Fatal("the writer still blocked a minute after the mount was killed")
 	}
 	w.closeHeld()
-	if err := syscall.Unmount(r.mnt, syscall.MNT_DETACH); err != nil && mounted(r.mnt) {
-		r.t.Fatalf("detach the dead mount: %v", err)
+	// What a user does with the dead mount ("transport endpoint is not
+	// connected") before mounting again.
+	out, err := exec.Command(cairnBinary(r.t), "unmount", "--lazy", r.mnt).CombinedOutput()
+	if err != nil && mounted(r.mnt) {
+		r.t.Fatalf("cairn unmount --lazy of the dead mount: %v\n%s", err, out)
 	}
 }
 
