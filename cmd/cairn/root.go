@@ -72,6 +72,7 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 		newUnmountCmd(a),
 		newVersionsCmd(a), newRestoreCmd(a),
 		newSyncCmd(a),
+		newServiceCmd(a),
 	)
 	return root
 }
