@@ -27,7 +27,7 @@ func (e *Engine) Run(ctx context.Context, done func(Summary, error)) error {
 		return fmt.Errorf("watch %s: %w", e.root, err)
 	}
 	defer w.Close()
-	l := loop{e: e, full: true, paths: map[string]bool{}, backoff: e.opts.Settle}
+	l := loop{e: e, w: w, full: true, paths: map[string]bool{}, backoff: e.opts.Settle}
 	ticker := time.NewTicker(e.opts.Interval)
 	defer ticker.Stop()
 	retry := time.NewTimer(0)
@@ -59,6 +59,7 @@ func (e *Engine) Run(ctx context.Context, done func(Summary, error)) error {
 // loop is the state of Run between passes.
 type loop struct {
 	e       *Engine
+	w       *watch.Watcher
 	full    bool            // the next pass covers the whole folder
 	paths   map[string]bool // else these paths
 	backoff time.Duration
@@ -76,6 +77,7 @@ func (l *loop) note(b watch.Batch) {
 					l.e.opts.Logger.Warn("reload ignore patterns", "err", err)
 				}
 			}
+			l.w.Refresh() // watch what is no longer ignored, drop what now is
 			l.full = true
 		}
 		l.paths[p] = true
