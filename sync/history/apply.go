@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/transfer"
 )
+
+// DefaultConcurrency is how many files a restore writes or copies at once.
+const DefaultConcurrency = 4
 
 // errKept reports a directory left in place because something kept is
 // still in it.
@@ -15,64 +19,132 @@ var errKept = errors.New("directory kept: it still holds files")
 
 // ApplyOptions tune Apply.
 type ApplyOptions struct {
-	// Transfer tunes downloads and copies: part size, concurrency and
-	// Progress, which is told of the bytes as they move.
+	// Transfer tunes downloads and copies: part size, concurrency within
+	// one large file, and Progress, which is told of the bytes as they
+	// move (never by two calls at once).
 	Transfer transfer.Options
+	// Concurrency is how many files are written or copied at once; 0
+	// means DefaultConcurrency.
+	Concurrency int
 	// Done, when set, is told of each step once done, with its error if
-	// it failed. Unchanged and skipped steps are reported too.
+	// it failed; never by two calls at once. Unchanged and skipped steps
+	// are reported too.
 	Done func(Step, error)
 }
 
-// Apply carries out the plan on st, step by step. A failed step does not
-// stop the others; Apply then returns an error counting the failures,
-// along with the summary of what was done. Cancelling ctx stops it.
+// Apply carries out the plan on st: first the removals, one by one, then
+// the writes or copies, several at once. A failed step does not stop the
+// others; Apply then returns an error counting the failures, along with
+// the summary of what was done. Cancelling ctx stops it.
 func (p *Plan) Apply(ctx context.Context, st objstore.Store, opts ApplyOptions) (Summary, error) {
-	var (
-		sum Summary
-		run func(context.Context, Step) error
-	)
+	opts.Transfer.Progress = serialize(opts.Transfer.Progress)
+	r := &stepRunner{done: opts.Done}
 	if p.Remote() {
-		run = (&remoteApplier{st: st, bucket: p.Bucket, opts: opts.Transfer}).apply
+		r.run = (&remoteApplier{st: st, bucket: p.Bucket, opts: opts.Transfer}).apply
 	} else {
 		la, err := openLocal(st, p, opts.Transfer)
 		if err != nil {
-			return sum, err
+			return Summary{}, err
 		}
 		defer la.close()
-		run = la.apply
-		defer func() { la.finishDirs() }()
+		defer la.finishDirs()
+		r.run = la.apply
 	}
-	var first error
-	for _, s := range p.Steps {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		err := run(ctx, s)
-		switch {
-		case errors.Is(err, errKept):
-			err = nil
-		case err != nil:
-			sum.Failed++
-			first = firstErr(first, err)
-		default:
-			sum.count(s)
-		}
-		if opts.Done != nil {
-			opts.Done(s, err)
-		}
+	n := opts.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
 	}
-	if sum.Failed > 0 {
-		return sum, fmt.Errorf("%d of %d steps failed, the first: %w", sum.Failed, len(p.Steps), first)
+	first := sequentialSteps(p.Steps)
+	for _, s := range p.Steps[:first] {
+		if ctx.Err() != nil {
+			break
+		}
+		r.do(ctx, s)
 	}
-	return sum, nil
+	r.parallel(ctx, p.Steps[first:], n)
+	if err := ctx.Err(); err != nil {
+		return r.sum, err
+	}
+	if r.sum.Failed > 0 {
+		return r.sum, fmt.Errorf("%d of %d steps failed, the first: %w", r.sum.Failed, len(p.Steps), r.first)
+	}
+	return r.sum, nil
 }
 
-// firstErr keeps the first error.
-func firstErr(first, err error) error {
-	if first != nil {
-		return first
+// sequentialSteps is how many leading steps (skips and removals) must
+// be done one by one and before the rest.
+func sequentialSteps(steps []Step) int {
+	for i, s := range steps {
+		if s.Op != OpSkip && s.Op != OpRemove && s.Op != OpRemoveDir {
+			return i
+		}
 	}
-	return err
+	return len(steps)
+}
+
+// stepRunner runs steps and keeps their count.
+type stepRunner struct {
+	run  func(context.Context, Step) error
+	done func(Step, error)
+
+	mu    sync.Mutex
+	sum   Summary
+	first error
+}
+
+// do runs one step and records the outcome.
+func (r *stepRunner) do(ctx context.Context, s Step) {
+	err := r.run(ctx, s)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case errors.Is(err, errKept):
+		err = nil
+	case err != nil:
+		r.sum.Failed++
+		if r.first == nil {
+			r.first = err
+		}
+	default:
+		r.sum.count(s)
+	}
+	if r.done != nil {
+		r.done(s, err)
+	}
+}
+
+// parallel runs steps, n at a time, until they are done or ctx ends.
+func (r *stepRunner) parallel(ctx context.Context, steps []Step, n int) {
+	next := make(chan Step)
+	var wg sync.WaitGroup
+	for range min(n, len(steps)) {
+		wg.Go(func() {
+			for s := range next {
+				r.do(ctx, s)
+			}
+		})
+	}
+	for _, s := range steps {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- s
+	}
+	close(next)
+	wg.Wait()
+}
+
+// serialize wraps fn so that concurrent calls run one at a time.
+func serialize(fn func(int64)) func(int64) {
+	if fn == nil {
+		return func(int64) {}
+	}
+	var mu sync.Mutex
+	return func(n int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		fn(n)
+	}
 }
 
 // remoteApplier restores onto the bucket.

@@ -11,6 +11,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,6 +31,7 @@ type localApplier struct {
 	opts   transfer.Options
 	// dirs are the restored directories whose mode and mtime are set
 	// last, deepest first, once nothing more is written into them.
+	mu   sync.Mutex
 	dirs []dirAttrs
 }
 
@@ -181,7 +185,7 @@ func (la *localApplier) mkdir(ctx context.Context, s Step) error {
 	fi, err := la.root.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := la.root.Mkdir(name, 0o755); err != nil {
+		if err := la.root.Mkdir(name, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("create %s: %w", s.Path, err)
 		}
 	case err != nil:
@@ -196,7 +200,9 @@ func (la *localApplier) mkdir(ctx context.Context, s Step) error {
 	if err != nil {
 		return err
 	}
+	la.mu.Lock()
 	la.dirs = append(la.dirs, dirAttrs{path: s.Path, attrs: fsmeta.Parse(meta)})
+	la.mu.Unlock()
 	return nil
 }
 
@@ -263,6 +269,7 @@ func (la *localApplier) rmdir(p string) error {
 // finishDirs sets the mode and mtime of the restored directories,
 // deepest first.
 func (la *localApplier) finishDirs() {
+	slices.SortFunc(la.dirs, func(a, b dirAttrs) int { return strings.Compare(a.path, b.path) })
 	for i := len(la.dirs) - 1; i >= 0; i-- {
 		d := la.dirs[i]
 		name := osPath(d.path)
