@@ -73,6 +73,7 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 		newVersionsCmd(a), newRestoreCmd(a),
 		newSyncCmd(a),
 		newServiceCmd(a),
+		newGenCmd(),
 	)
 	return root
 }
