@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/s3api/sigv4"
@@ -36,6 +37,10 @@ type Config struct {
 	Credentials sigv4.Credentials
 	// Logger receives one line per failed request. Default slog.Default().
 	Logger *slog.Logger
+	// Observe, when set, is told of every request once its handler
+	// returns: the S3 operation (such as "PutObject", or "Unknown" for a
+	// request naming none), the HTTP status sent and the time taken.
+	Observe func(op string, status int, d time.Duration)
 }
 
 // Server is an http.Handler that speaks the S3 REST API over a Store.
@@ -83,6 +88,11 @@ type request struct {
 
 // ServeHTTP serves one S3 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Observe != nil {
+		start, sw := time.Now(), &statusWriter{ResponseWriter: w}
+		defer func() { s.cfg.Observe(s.operation(r), sw.code(), time.Since(start)) }()
+		w = sw
+	}
 	rq := &request{w: w, r: r, id: newRequestID(), query: r.URL.Query(), body: r.Body}
 	w.Header().Set("x-amz-request-id", rq.id)
 	w.Header().Set("x-amz-id-2", s.hostID)

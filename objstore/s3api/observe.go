@@ -1,0 +1,58 @@
+package s3api
+
+import (
+	"net/http"
+	"reflect"
+	"runtime"
+	"strings"
+)
+
+// statusWriter remembers the status a handler sent, for Config.Observe.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// code is the status sent; 200 when the handler sent nothing.
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// operation names the S3 operation r asks for after the handler the
+// router picks for it: putObject serves PutObject.
+func (s *Server) operation(r *http.Request) string {
+	rq := &request{r: r, query: r.URL.Query()}
+	if s.route(rq) != nil {
+		return "Unknown"
+	}
+	h, err := s.handler(rq)
+	if err != nil || h == nil {
+		return "Unknown"
+	}
+	name := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
+	name = strings.TrimSuffix(name[strings.LastIndex(name, ".")+1:], "-fm")
+	if name == "" {
+		return "Unknown"
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
