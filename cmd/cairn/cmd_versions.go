@@ -202,7 +202,7 @@ func (a *app) withHistory(ctx context.Context, arg string, fn func(objstore.Stor
 	if rel == "" {
 		t.key = p.Prefix
 	}
-	fi, statErr := os.Stat(arg)
+	fi, statErr := os.Lstat(arg)
 	return on(arg, a.withPairStore(ctx, p, func(st objstore.Store) error {
 		if err := t.resolve(ctx, st, statErr == nil && fi.IsDir()); err != nil {
 			return err
