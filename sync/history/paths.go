@@ -4,11 +4,13 @@ import (
 	"errors"
 	"path"
 	"strings"
+
+	"github.com/cairnfs/cairn/sync/ignore"
 )
 
 // tmpPrefix starts the name of every file a restore writes before it
-// renames it into place. The sync ignores such files.
-const tmpPrefix = ".cairn-tmp-"
+// renames it into place: the prefix the sync always ignores.
+const tmpPrefix = ignore.TempPrefix
 
 // IsTemp tells whether a file name is that of a restore's unfinished file.
 func IsTemp(name string) bool { return strings.HasPrefix(name, tmpPrefix) }
