@@ -2,7 +2,6 @@ package history
 
 import (
 	"errors"
-	"path"
 	"strings"
 
 	"github.com/cairnfs/cairn/sync/ignore"
@@ -78,6 +77,3 @@ func firstSegment(p string) string {
 	first, _, _ := strings.Cut(p, "/")
 	return first
 }
-
-// baseName is the last element of a slash path.
-func baseName(p string) string { return path.Base(p) }
