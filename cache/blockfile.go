@@ -35,14 +35,19 @@ var errBadBlock = errors.New("bad block file")
 
 // encodeBlock returns the file contents of a block with the given name.
 func encodeBlock(name string, data []byte) []byte {
-	buf := make([]byte, headerSize+len(name)+len(data))
+	return append(blockHead(name, data), data...)
+}
+
+// blockHead returns the start of a block file, the header and the name,
+// which the block's bytes follow: a block is written without a copy.
+func blockHead(name string, data []byte) []byte {
+	buf := make([]byte, headerSize+len(name))
 	copy(buf[0:4], blockMagic[:])
 	binary.LittleEndian.PutUint32(buf[4:], blockFormat)
 	binary.LittleEndian.PutUint32(buf[8:], uint32(len(name)))
 	binary.LittleEndian.PutUint32(buf[12:], uint32(len(data)))
 	copy(buf[headerSize:], name)
-	copy(buf[headerSize+len(name):], data)
-	crc := crc32.Checksum(buf[headerSize:], castagnoli)
+	crc := crc32.Update(crc32.Checksum(buf[headerSize:], castagnoli), castagnoli, data)
 	binary.LittleEndian.PutUint32(buf[16:], crc)
 	return buf
 }

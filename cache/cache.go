@@ -23,8 +23,9 @@ const prefetchChunk = 8 << 20
 type Cache struct {
 	bs    int64
 	log   *slog.Logger
-	mem   *memTier  // nil when disabled
-	disk  *diskTier // nil when disabled
+	mem   *memTier   // nil when disabled
+	fresh *freshTier // the blocks fetched last; nil with no memory tier
+	disk  *diskTier  // nil when disabled
 	fl    flights
 	stats counters
 
@@ -52,7 +53,11 @@ func Open(opts Options) (*Cache, error) {
 		pending: make(chan struct{}, prefetchQueue),
 	}
 	if opts.MemoryBytes > 0 {
-		if c.mem, err = newMemory(opts.MemoryBytes, opts.BlockSize); err != nil {
+		// Half the memory, at most maxFreshBytes, holds the blocks
+		// fetched last; the memory tier has the rest.
+		fresh := min(opts.MemoryBytes/2, maxFreshBytes)
+		c.fresh = newFresh(fresh)
+		if c.mem, err = newMemory(opts.MemoryBytes-fresh, opts.BlockSize); err != nil {
 			return nil, err
 		}
 	}
@@ -113,6 +118,7 @@ func (c *Cache) Invalidate(bucket, key string) {
 	}
 	defer c.wg.Done()
 	if c.mem != nil {
+		c.fresh.invalidate(bucket, key)
 		c.mem.invalidate(bucket, key)
 	}
 	if c.disk != nil {
@@ -133,7 +139,7 @@ func (c *Cache) Stats() Stats {
 	if c.begin() {
 		defer c.wg.Done()
 		if c.mem != nil {
-			s.MemoryBytes = c.mem.usage()
+			s.MemoryBytes = c.mem.usage() + c.fresh.usage()
 		}
 	}
 	if c.disk != nil {

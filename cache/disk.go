@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -142,14 +143,14 @@ func (d *diskTier) has(id fileID) bool {
 // put stores a block, evicting old blocks to stay within capacity. Errors
 // are logged, not returned: a block that is not stored is only a miss later.
 func (d *diskTier) put(id fileID, name string, data []byte) {
-	buf := encodeBlock(name, data)
-	size := int64(len(buf))
+	head := blockHead(name, data)
+	size := int64(len(head) + len(data))
 	if size > d.capacity {
 		return
 	}
 	path := d.path(id)
 	tmp := fmt.Sprintf("%s.tmp-%d", path, d.tmpSeq.Add(1))
-	if err := os.WriteFile(tmp, buf, 0o644); err != nil {
+	if err := writeFile(tmp, head, data); err != nil {
 		d.writeFailed(fmt.Errorf("write block file %s: %w", tmp, err))
 		os.Remove(tmp)
 		return
@@ -166,6 +167,20 @@ func (d *diskTier) put(id fileID, name string, data []byte) {
 	}
 	d.insert(&diskEntry{id: id, size: size, touched: time.Now()})
 	d.evict()
+}
+
+// writeFile writes head then data to a new file at path.
+func writeFile(path string, head, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	bufs := net.Buffers{head, data}
+	_, err = bufs.WriteTo(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeFailed logs a failed block write: the first of a series as a

@@ -7,7 +7,11 @@
 //
 // Blocks live in up to two tiers:
 //
-//   - a memory tier (ristretto) bounded by bytes;
+//   - a memory tier (ristretto) bounded by bytes; half of its budget, at
+//     most twice the largest readahead window, holds the blocks fetched
+//     last that ristretto's admission policy turned away (as it does in a
+//     long sequential read), until newer ones push them out, so that a
+//     block fetched ahead of its reader is there when the reader comes;
 //   - a disk tier under a directory, bounded by bytes, evicted least recently
 //     used first. Each block file carries a header with its full name, its
 //     length and a CRC-32C of its bytes; a block that fails any check is a
@@ -17,7 +21,8 @@
 //
 // A disk hit is promoted to the memory tier. Missing blocks are fetched with
 // a caller-supplied Fetcher: adjacent missing blocks become one ranged fetch,
-// and concurrent misses of one block share a single fetch.
+// and concurrent misses of one block share a single fetch. A fetched block
+// goes to its readers first and to the disk tier after.
 //
 // Readahead watches the reads of one open file and, while they are
 // sequential, prefetches ahead with a window that doubles on each

@@ -51,11 +51,14 @@ func (m *memTier) has(name string) bool {
 
 // put offers a block to the tier and waits until the offer is applied, so a
 // block just stored is visible to the next get (unless the admission policy
-// turned it away). data must not be modified afterwards.
-func (m *memTier) put(name string, k BlockKey, data []byte) {
-	if m.c.Set(name, &memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data}, int64(len(data))) {
-		m.c.Wait()
+// turned it away). It reports whether the tier took it. data must not be
+// modified afterwards.
+func (m *memTier) put(name string, k BlockKey, data []byte) bool {
+	if !m.c.Set(name, &memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data}, int64(len(data))) {
+		return false
 	}
+	m.c.Wait()
+	return m.has(name)
 }
 
 // invalidate removes every block of bucket/key.

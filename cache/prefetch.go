@@ -37,7 +37,12 @@ func (c *Cache) Prefetch(obj ObjectID, size int64, off, n int64, fetch Fetcher) 
 
 // present reports whether a tier holds a block, without reading it.
 func (c *Cache) present(r ref) bool {
-	return (c.mem != nil && c.mem.has(r.name)) || (c.disk != nil && c.disk.has(c.fileID(r)))
+	if c.mem != nil {
+		if _, ok := c.fresh.get(r.name); ok || c.mem.has(r.name) {
+			return true
+		}
+	}
+	return c.disk != nil && c.disk.has(c.fileID(r))
 }
 
 // spawn fetches a run in the background, or gives it up when the queue is

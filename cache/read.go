@@ -97,6 +97,10 @@ func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int6
 // (promoting it to memory). count says whether to count the lookup in Stats.
 func (c *Cache) lookup(r ref, count bool) ([]byte, bool) {
 	if c.mem != nil {
+		if b, ok := c.fresh.get(r.name); ok && int64(len(b)) == r.want {
+			c.tally(count, &c.stats.memHits)
+			return b, true
+		}
 		if b, ok := c.mem.get(r.name); ok && int64(len(b)) == r.want {
 			c.tally(count, &c.stats.memHits)
 			return b, true
@@ -122,16 +126,6 @@ func (c *Cache) lookup(r ref, count bool) ([]byte, bool) {
 func (c *Cache) tally(count bool, n interface{ Add(int64) int64 }) {
 	if count {
 		n.Add(1)
-	}
-}
-
-// store offers a fetched block to both tiers.
-func (c *Cache) store(r ref, data []byte) {
-	if c.mem != nil {
-		c.mem.put(r.name, r.k, data)
-	}
-	if c.disk != nil {
-		c.disk.put(c.fileID(r), r.name, data)
 	}
 }
 
@@ -264,6 +258,7 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 		done = len(run)
 		return err
 	}
+	blocks := make([][]byte, len(run))
 	for i, f := range run {
 		lo := int64(i) * c.bs
 		hi := min(lo+c.bs, int64(len(data)))
@@ -271,9 +266,18 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 		if len(run) > 1 {
 			b = bytes.Clone(b) // let each block be freed on its own
 		}
-		c.store(f.r, b)
+		blocks[i] = b
+		if c.mem != nil && !c.mem.put(f.r.name, f.r.k, b) {
+			c.fresh.put(f.r.name, f.r.k, b)
+		}
 		c.fl.finish(f.r.name, f.cl, b, nil)
 		done++
+	}
+	// The readers have their blocks: the disk tier is written after.
+	if c.disk != nil {
+		for i, f := range run {
+			c.disk.put(c.fileID(f.r), f.r.name, blocks[i])
+		}
 	}
 	return nil
 }

@@ -1,0 +1,80 @@
+package cache
+
+import (
+	"container/list"
+	"sync"
+)
+
+// freshTier holds the blocks fetched last that the memory tier turned
+// away, newest first, until newer ones push them out. The memory tier's
+// admission policy turns away new blocks while its own are used more
+// often, as in a long sequential read once it is full: without this tier,
+// a block fetched ahead of the reader would be read back from the disk
+// tier, or fetched again without one.
+type freshTier struct {
+	capacity int64
+
+	mu     sync.Mutex
+	used   int64
+	order  *list.List // of *memBlock, newest at the front
+	byName map[string]*list.Element
+}
+
+// maxFreshBytes bounds the fresh tier: twice the largest readahead window.
+const maxFreshBytes = 2 * DefaultMaxReadahead
+
+// newFresh returns a fresh tier of capacity bytes.
+func newFresh(capacity int64) *freshTier {
+	return &freshTier{capacity: capacity, order: list.New(), byName: map[string]*list.Element{}}
+}
+
+// get returns the bytes of the named block.
+func (f *freshTier) get(name string) ([]byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if el, ok := f.byName[name]; ok {
+		return el.Value.(*memBlock).data, true
+	}
+	return nil, false
+}
+
+// put adds a block, pushing out the oldest ones beyond the capacity.
+func (f *freshTier) put(name string, k BlockKey, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.byName[name]; ok || int64(len(data)) > f.capacity {
+		return
+	}
+	f.byName[name] = f.order.PushFront(&memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data})
+	f.used += int64(len(data))
+	for f.used > f.capacity {
+		f.removeLocked(f.order.Back())
+	}
+}
+
+// invalidate removes every block of bucket/key.
+func (f *freshTier) invalidate(bucket, key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for el := f.order.Front(); el != nil; {
+		next := el.Next()
+		if b := el.Value.(*memBlock); b.bucket == bucket && b.key == key {
+			f.removeLocked(el)
+		}
+		el = next
+	}
+}
+
+// removeLocked drops one block; f.mu is held.
+func (f *freshTier) removeLocked(el *list.Element) {
+	b := f.order.Remove(el).(*memBlock)
+	delete(f.byName, b.name)
+	f.used -= int64(len(b.data))
+}
+
+// usage returns the bytes held.
+func (f *freshTier) usage() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.used
+}
