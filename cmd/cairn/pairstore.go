@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -23,7 +25,12 @@ func (a *app) withPairStore(ctx context.Context, p pair.Pair, fn func(objstore.S
 	if p.DataDir != "" {
 		b.dataDir = p.DataDir
 	}
-	return b.withEmbedded(ctx, fn)
+	err := b.withEmbedded(ctx, fn)
+	var le *lockedError
+	if errors.As(err, &le) {
+		return &verbatimError{fmt.Errorf("%s; while it runs, reach the store through its S3 endpoint with --endpoint", le.Error())}
+	}
+	return err
 }
 
 // flagGiven tells whether the long flag --name appears in args, before
