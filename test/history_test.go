@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/disk"
 	"github.com/cairnfs/cairn/objstore/s3client"
 	"github.com/cairnfs/cairn/sync/pair"
 )
@@ -46,11 +47,16 @@ type histRound struct {
 	tree map[string]histFile
 }
 
-// cairn runs cairn with the server's credentials and args as given.
+// cairn runs cairn with the server's credentials (if any) and args as
+// given, on an empty default data directory.
 func (h *histRun) cairn(args ...string) (string, string, int) {
 	h.t.Helper()
 	cmd := exec.Command(cairnBinary(h.t), args...)
-	cmd.Env = append(h.s.env(), "CAIRN_ACCESS_KEY="+testAccessKey, "CAIRN_SECRET_KEY="+testSecretKey, "CAIRN_ENDPOINT=", "CAIRN_DATA="+h.t.TempDir())
+	env := os.Environ()
+	if h.s != nil {
+		env = h.s.env()
+	}
+	cmd.Env = append(env, "CAIRN_ACCESS_KEY="+testAccessKey, "CAIRN_SECRET_KEY="+testSecretKey, "CAIRN_ENDPOINT=", "CAIRN_DATA="+h.t.TempDir())
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -347,5 +353,50 @@ func TestHistoryCommandErrors(t *testing.T) {
 		if code != c.code || !strings.Contains(errOut, c.says) {
 			t.Errorf("cairn %s: exit %d, want %d saying %q\nstdout:\n%s\nstderr:\n%s", strings.Join(c.args, " "), code, c.code, c.says, out, errOut)
 		}
+	}
+}
+
+func TestHistoryEmbeddedStoreOfASyncedFolder(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	ctx := context.Background()
+	st, err := disk.Open(data, disk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(body string) {
+		if _, err := st.PutObject(ctx, "embedded", "folder/a.txt", strings.NewReader(body), objstore.PutOptions{Size: int64(len(body))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.CreateBucket(ctx, "embedded", objstore.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutBucketVersioning(ctx, "embedded", objstore.VersioningEnabled); err != nil {
+		t.Fatal(err)
+	}
+	put("first")
+	at := time.Now()
+	for !time.Now().Truncate(time.Millisecond).After(at) {
+		time.Sleep(100 * time.Microsecond)
+	}
+	put("second")
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (pair.Pair{Local: dir, Bucket: "embedded", Prefix: "folder/", DataDir: data}).Save(); err != nil {
+		t.Fatal(err)
+	}
+	h := &histRun{t: t}
+	if n := len(cliLines(h.okLocal("versions", filepath.Join(dir, "a.txt")))); n != 2 {
+		t.Errorf("cairn versions on the pair's data directory: %d lines, want 2", n)
+	}
+	h.okLocal("restore", filepath.Join(dir, "a.txt"), "--at", at.Format(time.RFC3339Nano))
+	if b, err := os.ReadFile(filepath.Join(dir, "a.txt")); err != nil || string(b) != "first" {
+		t.Errorf("a.txt restored in place from the pair's data directory: %q, %v", b, err)
+	}
+	// --data on the command line wins over the pair's record.
+	_, errOut, code := h.cairn("--data", t.TempDir(), "versions", filepath.Join(dir, "a.txt"))
+	if code != 1 || !strings.Contains(errOut, "NoSuchBucket") {
+		t.Errorf("versions with --data elsewhere: exit %d, %s", code, errOut)
 	}
 }
