@@ -118,7 +118,7 @@ func restore(ctx context.Context, a *app, st objstore.Store, t historyTarget, re
 func planRestore(ctx context.Context, st objstore.Store, t historyTarget, req history.Request, f restoreFlags) (*history.Plan, error) {
 	switch {
 	case f.to != "":
-		lt := history.LocalTarget{Root: f.to}
+		lt := history.LocalTarget{Root: f.to, Protect: []string{pair.StateDirName}}
 		if !req.Tree {
 			lt.Path = path.Base(req.Key)
 		}
