@@ -105,9 +105,18 @@ func TestUnchangedMultipartFileIsNotDownloadedAgain(t *testing.T) {
 		t.Fatalf("upload of 11 MiB in 5 MiB parts has ETag %s", info.ETag)
 	}
 	dir := t.TempDir()
-	req := Request{Tree: true, At: time.Now()}
-	if _, sum := f.restoreLocal(req, LocalTarget{Root: dir, Prune: true}); sum.Restored != 1 || sum.Bytes != int64(len(data)) {
-		t.Fatalf("first restore: %+v", sum)
+	req := Request{Bucket: f.bucket, Tree: true, At: time.Now()}
+	plan, err := PlanLocal(f.ctx, f.st, req, LocalTarget{Root: dir, Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moved int64
+	opts := ApplyOptions{Transfer: transfer.Options{Threshold: 5 << 20, PartSize: 5 << 20, Progress: func(n int64) { moved += n }}}
+	if sum, err := plan.Apply(f.ctx, f.st, opts); err != nil || sum.Restored != 1 || sum.Bytes != int64(len(data)) {
+		t.Fatalf("first restore, in parallel ranges: %+v, %v", sum, err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "big")); err != nil || !bytes.Equal(got, data) || moved != int64(len(data)) {
+		t.Fatalf("restored in parallel ranges: %d bytes (progress told %d), equal %v, %v", len(got), moved, bytes.Equal(got, data), err)
 	}
 	os.Chmod(filepath.Join(dir, "big"), 0o644)
 	if _, sum := f.restoreLocal(req, LocalTarget{Root: dir, Prune: true}); sum.Restored != 0 || sum.Unchanged != 1 {
