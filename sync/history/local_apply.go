@@ -22,8 +22,8 @@ type localApplier struct {
 	bucket string
 	root   *os.Root
 	opts   transfer.Options
-	// dirs are the restored directories whose mode and mtime are set
-	// last, deepest first, once nothing more is written into them.
+	// mu guards dirs, the restored directories whose mode and mtime
+	// are set last, deepest first, once nothing more is written into them.
 	mu   sync.Mutex
 	dirs []dirAttrs
 }
