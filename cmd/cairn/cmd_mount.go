@@ -363,9 +363,16 @@ func newUnmountCmd(a *app) *cobra.Command {
 		Short: "Unmount a cairn mount",
 		Long: `Unmount a directory mounted with cairn mount. Every file closed in it is
 stored already; a mount with files still open is busy and stays mounted,
-unless --lazy detaches it now and lets it end when they close.`,
+unless --lazy detaches it now and lets it end when they close. A mount of
+a running cairn daemon is unmounted by the daemon, which stores what is
+written first.`,
 		Args: cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if dir, err := filepath.Abs(args[0]); err == nil {
+				if handled, err := a.unmountViaDaemon(cmd.Context(), dir); handled {
+					return err
+				}
+			}
 			flags := 0
 			if lazy {
 				flags = syscall.MNT_DETACH

@@ -40,7 +40,9 @@ type syncFlags struct {
 // still being written.
 const maxSettleWait = 2 * time.Minute
 
-func newSyncCmd(a *app) *cobra.Command {
+// newSyncCmd builds cairn sync, with subcommands (pause and resume of a
+// daemon's syncs).
+func newSyncCmd(a *app, sub ...*cobra.Command) *cobra.Command {
 	var f syncFlags
 	cmd := &cobra.Command{
 		Use:   "sync [flags] LOCAL_DIR [s3://BUCKET[/PREFIX]]",
@@ -89,6 +91,7 @@ Once a folder is paired, the URL may be left out.`,
 	f.partSize = sizeFlag(transfer.DefaultPartSize)
 	fl.Var(&f.partSize, "part-size", "part size of multipart uploads (at least 5MiB)")
 	fl.StringVar(&f.serve, "serve", "", "also serve the embedded store over S3 on this address; what S3 clients write there is synced at once")
+	cmd.AddCommand(sub...)
 	return cmd
 }
 

@@ -1,0 +1,228 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/transfer"
+	"github.com/cairnfs/cairn/sync/engine"
+	"github.com/cairnfs/cairn/sync/ignore"
+	"github.com/cairnfs/cairn/sync/pair"
+	"github.com/cairnfs/cairn/sync/state"
+)
+
+// syncUnit keeps a folder in step with a bucket prefix, as cairn sync.
+type syncUnit struct {
+	env *env
+	cfg SyncConfig
+	rec *syncRecorder
+}
+
+func newSyncUnit(e *env, c SyncConfig) unit {
+	return &syncUnit{env: e, cfg: c, rec: e.metrics.syncRecorder(c.Name)}
+}
+
+// pair is the pair the config describes.
+func (c SyncConfig) pair(data string) pair.Pair {
+	bucket, prefix, _ := ParseTarget(c.RemoteURL)
+	p := pair.Pair{Local: c.Local, Bucket: bucket, Prefix: prefix, Endpoint: c.Endpoint,
+		Region: c.Region, Profile: c.Profile, Mode: c.Mode}
+	if p.Endpoint == "" {
+		p.DataDir = data
+	}
+	return p
+}
+
+func (u *syncUnit) run(ctx context.Context, ready func()) error {
+	p := u.cfg.pair(u.env.data)
+	if fi, err := os.Stat(p.Local); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s: not a directory", p.Local)
+	}
+	if old, err := pair.Load(p.Local); err == nil && (old.Bucket != p.Bucket || old.Prefix != p.Prefix || old.Endpoint != p.Endpoint) {
+		return fmt.Errorf("%s is already synced with %s; remove %s to pair it with %s",
+			p.Local, old.Remote(), filepath.Join(p.Local, pair.StateDirName), p.Remote())
+	}
+	st, err := u.env.stores.get(ctx, u.cfg.Remote, true)
+	if err != nil {
+		return err
+	}
+	log := u.env.log.With("sync", u.cfg.Name)
+	if err := EnsureVersioning(ctx, st, p, u.cfg.EnableVersioning, log.Info, log.Warn); err != nil {
+		return err
+	}
+	if err := p.Save(); err != nil {
+		return err
+	}
+	db, err := state.Open(filepath.Join(p.StateDir(), "state"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ign, err := ignore.New(p.Local, ignore.Options{NoDefaults: u.cfg.NoDefaultExcludes, Extra: u.cfg.Exclude, Logger: log})
+	if err != nil {
+		return err
+	}
+	opts := engine.Options{
+		Mode: engine.Mode(p.Mode), Force: u.cfg.Force, MaxDelete: u.cfg.MaxDelete,
+		Settle: duration(u.cfg.Settle), Interval: duration(u.cfg.Interval), Concurrency: u.cfg.Concurrency,
+		Transfer: transfer.Options{PartSize: int64(u.cfg.PartSize)},
+		Ignore:   ign, Reporter: u.rec, Logger: log,
+	}
+	if u.cfg.Endpoint == "" {
+		ch, unsubscribe := u.env.stores.subscribe()
+		defer unsubscribe()
+		opts.RemoteChanged = ch
+	}
+	log.Info("syncing", "local", p.Local, "remote", p.Remote(), "mode", p.Mode)
+	ready()
+	return u.runEngine(ctx, engine.New(st, p, db, opts))
+}
+
+// runEngine runs passes until ctx ends; then a pass in flight may finish,
+// for at most the stop timeout.
+func (u *syncUnit) runEngine(ctx context.Context, e *engine.Engine) error {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case <-ctx.Done():
+			u.rec.waitIdle(u.env.stopTimeout)
+			cancel()
+		case <-stopped:
+		}
+	}()
+	err := e.Run(work, u.rec.passDone)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func (u *syncUnit) fill(st *UnitStatus) { u.rec.fill(st) }
+
+// EnsureVersioning makes sure the bucket of p exists and, in backup mode,
+// keeps versions; enable turns versioning on. A two-way sync without
+// versions only warns.
+func EnsureVersioning(ctx context.Context, st objstore.Store, p pair.Pair, enable bool, info, warn func(string, ...any)) error {
+	v, err := st.GetBucketVersioning(ctx, p.Bucket)
+	if err != nil {
+		return fmt.Errorf("s3://%s: %w", p.Bucket, err)
+	}
+	if v == objstore.VersioningEnabled {
+		return nil
+	}
+	if enable {
+		if err := st.PutBucketVersioning(ctx, p.Bucket, objstore.VersioningEnabled); err != nil {
+			return fmt.Errorf("s3://%s: enable versioning: %w", p.Bucket, err)
+		}
+		info("turned on versioning", "bucket", p.Bucket)
+		return nil
+	}
+	if engine.Mode(p.Mode) == engine.Backup {
+		return fmt.Errorf("s3://%s: versioning is off, so a backup would not keep old versions; set enable_versioning to turn it on", p.Bucket)
+	}
+	warn("versioning is off: overwritten and deleted files are not kept", "bucket", p.Bucket)
+	return nil
+}
+
+// syncRecorder follows a sync's passes for status and metrics; it
+// outlives restarts of the unit.
+type syncRecorder struct {
+	m    *metrics
+	name string
+
+	mu        sync.Mutex
+	busy      bool
+	idle      *sync.Cond
+	bytes     int64
+	passes    int64
+	files     int64
+	conflicts int64
+	lastSync  time.Time
+	lastErr   string
+}
+
+// Planned marks a pass as acting.
+func (r *syncRecorder) Planned(int, int64) {
+	r.mu.Lock()
+	r.busy = true
+	r.mu.Unlock()
+}
+
+// Moved counts bytes.
+func (r *syncRecorder) Moved(n int64) {
+	r.mu.Lock()
+	r.bytes += n
+	r.mu.Unlock()
+	r.m.syncBytes.WithLabelValues(r.name).Add(float64(n))
+}
+
+// Done counts failed actions.
+func (r *syncRecorder) Done(a engine.Action, err error) {
+	if err != nil {
+		r.mu.Lock()
+		r.lastErr = fmt.Sprintf("%s: %v", a, err)
+		r.mu.Unlock()
+	}
+}
+
+// passDone records a pass's outcome.
+func (r *syncRecorder) passDone(s engine.Summary, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.busy = false
+	r.idle.Broadcast()
+	r.passes++
+	moved := s.Uploaded + s.Downloaded + s.DeletedLocal + s.DeletedRemote + s.Renamed
+	r.files += int64(moved)
+	r.conflicts += int64(s.Conflicts)
+	r.m.recordPass(r.name, s, err)
+	switch {
+	case err != nil:
+		r.lastErr = err.Error()
+	case s.Failed > 0:
+		r.lastErr = errors.Join(s.Errors...).Error()
+	default:
+		r.lastSync = time.Now()
+		r.m.syncLast.WithLabelValues(r.name).Set(float64(r.lastSync.Unix()))
+	}
+}
+
+// waitIdle waits until no pass is acting, for at most d.
+func (r *syncRecorder) waitIdle(d time.Duration) {
+	timer := time.AfterFunc(d, func() {
+		r.mu.Lock()
+		r.busy = false
+		r.idle.Broadcast()
+		r.mu.Unlock()
+	})
+	defer timer.Stop()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for r.busy {
+		r.idle.Wait()
+	}
+}
+
+func (r *syncRecorder) fill(st *UnitStatus) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st.BytesMoved, st.Passes, st.Files, st.Conflicts = r.bytes, r.passes, r.files, r.conflicts
+	if !r.lastSync.IsZero() {
+		t := r.lastSync
+		st.LastSync = &t
+	}
+	if st.LastError == "" {
+		st.LastError = r.lastErr
+	}
+}
+
+func duration(d Duration) time.Duration { return time.Duration(d) }
