@@ -7,7 +7,6 @@ import (
 	"os"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/cairnfs/cairn/cache"
 	"github.com/cairnfs/cairn/mount"
@@ -95,21 +94,18 @@ func (u *mountUnit) wait(ctx context.Context, fsys *mount.FS) error {
 		return nil
 	}
 	// Files still open keep the mount busy: what they hold is stored
-	// (or journaled) by now, so detach it. Unmount failing after the
-	// kernel let go (a file that failed to store) leaves nothing mounted.
+	// (or journaled) by now, so detach it; it ends when they close, or
+	// when the daemon exits. Unmount failing after the kernel let go (a
+	// file that failed to store) leaves nothing mounted.
 	derr := syscall.Unmount(u.cfg.Mountpoint, syscall.MNT_DETACH)
 	if derr != nil && !errors.Is(derr, syscall.EINVAL) {
 		return fmt.Errorf("unmount %s: %w", u.cfg.Mountpoint, errors.Join(err, derr))
 	}
 	if derr == nil {
-		u.env.log.Warn("mount busy, detached it", "mount", u.cfg.Name, "err", err)
-		err = nil
+		u.env.log.Warn("mount busy: detached it", "mount", u.cfg.Name, "err", err)
+		return nil
 	}
-	select {
-	case <-done:
-	case <-time.After(u.env.stopTimeout):
-		u.env.log.Warn("files still open in a detached mount", "mount", u.cfg.Name)
-	}
+	<-done
 	return err
 }
 

@@ -86,7 +86,7 @@ func (a *app) withEmbedded(ctx context.Context, fn func(objstore.Store) error) (
 	}
 	st, err := disk.Open(a.dataDir, disk.Options{Logger: a.logger})
 	if errors.Is(err, disk.ErrLocked) {
-		return &lockedError{a.dataDir}
+		return a.withDaemonStore(ctx, fn)
 	}
 	if err != nil {
 		return fmt.Errorf("open data directory %s: %w", a.dataDir, err)
