@@ -42,4 +42,3 @@ func (a *app) withDaemonStore(ctx context.Context, fn func(objstore.Store) error
 	}
 	return b.withRemote(ctx, fn)
 }
-
