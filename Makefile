@@ -9,11 +9,19 @@ RUN_DATA := .run/data
 RUN_LISTEN ?= 127.0.0.1:9000
 # Extra flags for `make bench`, e.g. BENCHFLAGS="-short".
 BENCHFLAGS ?=
+# The packages: version from packaging/version.sh, for the Go arch.
+PKG_VERSION ?= $(shell packaging/version.sh)
+PKG_ARCH    ?= $(shell $(GO) env GOARCH)
+PKG_STAGE   := dist/stage
+# nfpm runs from the module proxy at a pinned version, outside go.mod.
+NFPM        ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+# Man pages dated by the last commit, for reproducible packages.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 # Packages whose tests also run under the race detector: the concurrent
 # ones that stay fast with it.
 RACE_PKGS := ./objstore/transfer/ ./cmd/...
 
-.PHONY: help build run test bench lint deps clean
+.PHONY: help build run test bench lint deps clean package package-test
 
 help:
 	@echo "make build   build $(BIN) ($(VERSION))"
@@ -22,6 +30,8 @@ help:
 	@echo "make bench   run the benchmarks (BENCHFLAGS=...)"
 	@echo "make lint    check gofmt and go vet"
 	@echo "make deps    install the Debian packages the tests need"
+	@echo "make package build dist/cairn_*.deb and dist/cairn-*.rpm ($(PKG_VERSION), $(PKG_ARCH))"
+	@echo "make package-test  as root: build the packages, install the .deb, check it, remove it"
 	@echo "make clean   remove build output, demo data and benchmark output"
 
 build:
@@ -64,5 +74,26 @@ lint:
 deps:
 	bash test/deps.sh
 
+# package builds the .deb and .rpm under dist/ with nfpm (packaging/nfpm.yaml):
+# the binary, systemd units, sample config, mount.cairn link, and the man
+# pages and completions that the binary writes of itself.
+package: build
+	rm -rf $(PKG_STAGE) dist/cairn[-_]*.deb dist/cairn[-_]*.rpm && mkdir -p $(PKG_STAGE)/examples
+	GOOS=linux GOARCH=$(PKG_ARCH) CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(PKG_STAGE)/cairn ./cmd/cairn
+	./$(BIN) gen man $(PKG_STAGE)/man
+	gzip -9n $(PKG_STAGE)/man/*.1
+	./$(BIN) gen completions $(PKG_STAGE)/completions
+	cp daemon/testdata/sample.yaml $(PKG_STAGE)/examples/cairn.yaml
+	for p in deb rpm; do \
+		PKG_VERSION=$(PKG_VERSION) PKG_ARCH=$(PKG_ARCH) $(NFPM) package --config packaging/nfpm.yaml --packager $$p --target dist/ || exit 1; \
+	done
+	@ls -l dist/*.deb dist/*.rpm
+
+# package-test installs the built .deb on this machine and checks what it
+# put where, then removes it (root only; it installs rpm to list the .rpm).
+package-test:
+	@command -v rpm >/dev/null || apt-get install -y -q --no-install-recommends rpm
+	CAIRN_PACKAGE_TEST=1 $(GO) test -count=1 -timeout 15m -run 'TestPackage' -v ./test/
+
 clean:
-	rm -rf bin .run .bench
+	rm -rf bin dist .run .bench

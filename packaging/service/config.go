@@ -1,7 +1,6 @@
 package service
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,9 +11,10 @@ import (
 // maxConfigSize bounds what CheckConfig reads: a daemon config is small.
 const maxConfigSize = 4 << 20
 
-// CheckConfig checks that path is a regular file holding a YAML mapping,
-// so that a service is not installed on a missing or mistyped config.
-// What the mapping says is for cairn daemon to judge.
+// CheckConfig checks that path is a regular file holding a YAML mapping
+// (or nothing but comments), so that a service is not installed on a
+// missing or mistyped config. What the mapping says is for cairn daemon
+// to judge.
 func CheckConfig(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -46,8 +46,8 @@ func checkYAMLMapping(data []byte) error {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return errors.New("empty: the daemon needs at least one server, mount or sync")
+	if len(doc.Content) == 0 {
+		return nil
 	}
 	if root := doc.Content[0]; root.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: the config is a YAML mapping (key: value lines), not a %s", root.Line, kindName(root.Kind))
