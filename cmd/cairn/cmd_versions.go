@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -188,7 +187,7 @@ func (a *app) withHistory(ctx context.Context, arg string, fn func(objstore.Stor
 			return fn(st, t)
 		}))
 	}
-	p, rel, err := findPair(arg)
+	p, rel, err := pair.Find(arg)
 	if errors.Is(err, pair.ErrNotSynced) {
 		return on(arg, &verbatimError{errors.New("not inside a folder synced by cairn sync; name the objects with an s3://bucket/key URL instead")})
 	}
@@ -209,17 +208,6 @@ func (a *app) withHistory(ctx context.Context, arg string, fn func(objstore.Stor
 		}
 		return fn(st, t)
 	}))
-}
-
-// findPair is pair.Find, also for a path that is an existing file: its
-// folder is searched.
-func findPair(arg string) (pair.Pair, string, error) {
-	fi, err := os.Lstat(arg)
-	if err != nil || fi.IsDir() {
-		return pair.Find(arg)
-	}
-	p, rel, err := pair.Find(filepath.Dir(arg))
-	return p, path.Join(rel, filepath.Base(arg)), err
 }
 
 // resolve decides whether the target is one file or a tree: a prefix

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // StateDirName is the directory at the root of a synced folder that holds
@@ -129,7 +130,8 @@ func Find(p string) (Pair, string, error) {
 			}
 			return pr, filepath.ToSlash(rel), nil
 		}
-		if !errors.Is(err, os.ErrNotExist) {
+		// A file (or a path through one) has no pair of its own.
+		if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return Pair{}, "", err
 		}
 		if parent := filepath.Dir(dir); parent == dir {

@@ -29,6 +29,12 @@ func TestSaveLoadFind(t *testing.T) {
 	if r, ok := got.Rel("docs/x/y"); !ok || r != "x/y" {
 		t.Fatalf("Rel = %q %v", r, ok)
 	}
+	if err := os.WriteFile(filepath.Join(root, "a", "f.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, rel, err := Find(filepath.Join(root, "a", "f.txt")); err != nil || rel != "a/f.txt" {
+		t.Fatalf("Find(existing file) = %q, %v", rel, err)
+	}
 	if _, rel, err := Find(root); err != nil || rel != "" {
 		t.Fatalf("Find(root) = %q, %v", rel, err)
 	}
