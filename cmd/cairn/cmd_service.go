@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cairnfs/cairn/daemon"
 	"github.com/cairnfs/cairn/packaging/service"
 	"github.com/spf13/cobra"
 )
@@ -56,6 +57,10 @@ func newServiceInstallCmd(a *app, f *serviceFlags) *cobra.Command {
 		RunE: runE(func(*cobra.Command, []string) error {
 			exe, cfg, err := installPaths(config)
 			if err != nil {
+				return err
+			}
+			// Refuse a config the daemon would refuse, naming its line.
+			if _, err := daemon.LoadConfig(cfg); err != nil {
 				return err
 			}
 			s, err := service.New(service.Options{Name: f.name, User: f.user, Executable: exe, Config: cfg})

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	kservice "github.com/kardianos/service"
@@ -87,6 +88,7 @@ func New(opts Options) (*Service, error) {
 		Executable:  opts.Executable,
 		Arguments:   []string{"daemon", "--config", opts.Config},
 		Option:      platformOptions(opts.User),
+		EnvVars:     serviceEnv(opts.User),
 	}
 	svc, err := kservice.New(noProgram{}, cfg)
 	if err != nil {
@@ -125,6 +127,22 @@ func (s *Service) LogHint() string {
 func (s *Service) supportsUser() bool {
 	p := s.Platform()
 	return p == platformSystemd || p == platformLaunchd
+}
+
+// serviceEnv is the environment of a system service, which init systems
+// start without HOME: caches and staged files of mounts go under
+// /var/cache/cairn on Linux, as in the packaged units, and under root's
+// home on macOS.
+func serviceEnv(user bool) map[string]string {
+	switch {
+	case user:
+		return nil
+	case runtime.GOOS == "linux":
+		return map[string]string{"XDG_CACHE_HOME": "/var/cache"}
+	case runtime.GOOS == "darwin":
+		return map[string]string{"HOME": "/var/root"}
+	}
+	return nil
 }
 
 func checkName(name string) error {

@@ -26,6 +26,7 @@ func render(t *testing.T, text, exe, config string) string {
 		"Name": "cairn", "DisplayName": "cairn (cairn)", "Description": "cairn daemon",
 		"Path": exe, "Arguments": []string{"daemon", "--config", config},
 		"WorkingDirectory": "", "LogDirectory": "/var/log",
+		"EnvVars": map[string]string{"XDG_CACHE_HOME": "/var/cache"},
 	}
 	if err := tmpl.Execute(&b, data); err != nil {
 		t.Fatalf("render template: %v", err)
@@ -39,6 +40,7 @@ func TestSystemdUnitRunsDaemonWithConfig(t *testing.T) {
 		for _, want := range []string{
 			`ExecStart=/usr/bin/cairn "daemon" "--config" "/etc/cairn/cairn.yaml"`,
 			"KillSignal=SIGTERM", "Restart=on-failure", "TimeoutStopSec=300",
+			`Environment="XDG_CACHE_HOME=/var/cache"`,
 		} {
 			if !strings.Contains(unit, want) {
 				t.Errorf("user=%v: unit lacks %q:\n%s", user, want, unit)
@@ -81,8 +83,10 @@ func TestSysVScriptIsShell(t *testing.T) {
 	if !strings.Contains(script, "'/usr/bin/cairn' 'daemon' '--config' '/etc/cairn/cairn.yaml'") {
 		t.Errorf("script does not run cairn daemon --config:\n%s", script)
 	}
-	if !strings.Contains(script, "stop_timeout=300") {
-		t.Errorf("script lacks the stop timeout")
+	for _, want := range []string{"stop_timeout=300", "export XDG_CACHE_HOME='/var/cache'"} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script lacks %q", want)
+		}
 	}
 	cmd := exec.Command("sh", "-n")
 	cmd.Stdin = strings.NewReader(script)

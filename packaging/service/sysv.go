@@ -45,7 +45,8 @@ name='{{.Name}}'
 pid_file="/var/run/$name.pid"
 log_file="/var/log/$name.log"
 stop_timeout=@STOP_TIMEOUT@
-
+{{range $k, $v := .EnvVars}}export {{$k}}='{{$v}}'
+{{end}}
 # is_running tells whether the process of the pid file is alive (an exited
 # child that is not yet reaped is a zombie, state Z, and is not).
 is_running() {

@@ -49,6 +49,8 @@ ConditionFileIsExecutable={{.Path|cmdEscape}}
 
 [Service]
 Type=simple
+{{range $k, $v := .EnvVars}}Environment="{{$k}}={{$v}}"
+{{end -}}
 ExecStart={{.Path|cmdEscape}}{{range .Arguments}} {{.|cmd}}{{end}}
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
