@@ -114,6 +114,9 @@ func (n *node) stat(ctx context.Context, name string, known *attrs) (attrs, erro
 		}
 		return n.fsys.fileAttrs(ctx, key)
 	}
+	if a, found, err := n.statListed(ctx, key); found || err != nil {
+		return a, err
+	}
 	page, err := n.fsys.store.ListObjects(ctx, n.fsys.opts.Bucket, objstore.ListOptions{Prefix: key + "/", MaxKeys: 1})
 	if err != nil {
 		return attrs{}, fmt.Errorf("stat %s: %w", key, err)
@@ -122,6 +125,40 @@ func (n *node) stat(ctx context.Context, name string, known *attrs) (attrs, erro
 		return n.fsys.dirAttrs(ctx, key+"/")
 	}
 	return n.fsys.fileAttrs(ctx, key)
+}
+
+// statNames bounds the listing statListed makes: the names that start
+// with the entry's, in order, come before the entry's own directory
+// prefix only when they continue it with a byte below "/".
+const statNames = 100
+
+// statListed finds entry key with one delimited listing of the keys that
+// start with it: the object key itself and the prefix key/ come first.
+// It answers (found) when that listing decides: a directory or a file
+// (then with a HEAD for its attributes), or no such entry, without a
+// second request. A listing cut short without either leaves it to the
+// caller.
+func (n *node) statListed(ctx context.Context, key string) (attrs, bool, error) {
+	page, err := n.fsys.store.ListObjects(ctx, n.fsys.opts.Bucket, objstore.ListOptions{Prefix: key, Delimiter: "/", MaxKeys: statNames})
+	if err != nil {
+		return attrs{}, true, fmt.Errorf("stat %s: %w", key, err)
+	}
+	if slices.Contains(page.CommonPrefixes, key+"/") {
+		a, err := n.fsys.dirAttrs(ctx, key+"/")
+		return a, true, err
+	}
+	for _, o := range page.Objects {
+		if o.Key == key {
+			// The listing has no user metadata, which a copy elsewhere
+			// may have changed under the same ETag.
+			a, err := n.fsys.fileAttrs(ctx, key)
+			return a, true, err
+		}
+	}
+	if page.IsTruncated {
+		return attrs{}, false, nil
+	}
+	return attrs{}, true, fmt.Errorf("stat %s: %w", key, syscall.ENOENT)
 }
 
 // fileAttrs reads the attributes of the object key.
