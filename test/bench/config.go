@@ -55,7 +55,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.signedPayload, "signed-payload", false, "server suite: sign PUT bodies (SHA-256) instead of UNSIGNED-PAYLOAD")
 	fileSize := fs.String("file-size", "", "mount suite: size of the large file read and written (default 1GiB, -short 256MiB)")
 	fs.IntVar(&cfg.entries, "entries", 0, "mount suite: entries of the ls -l and find directories (default 10000, -short 1000)")
-	fs.BoolVar(&cfg.short, "short", false, "mount suite: a smaller run (256MiB file, 1000 entries)")
+	fs.BoolVar(&cfg.short, "short", false, "mount and sync suites: a smaller run (256MiB files, 1000 entries or files)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

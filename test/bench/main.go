@@ -13,7 +13,7 @@
 //	                       of its own). The populated LIST bucket and its bare
 //	                       pebble twin stay there and are reused by later runs.
 //	-suite NAMES           comma-separated suites to run, or "all" (default
-//	                       all: engine, server, then mount). -suite help
+//	                       all: engine, server, mount, then sync). -suite help
 //	                       lists them.
 //	-duration D            measured time of each side of each case (default 5s),
 //	                       split over -rounds slices.
@@ -41,7 +41,8 @@
 //	-entries N             mount suite: entries of the ls -l directory and of
 //	                       the find tree, a multiple of 100 (default 10000).
 //	-short                 mount suite: 256MiB files and 1000 entries unless
-//	                       -file-size or -entries say otherwise.
+//	                       -file-size or -entries say otherwise. sync suite:
+//	                       1,000 small files and 256 MiB of large ones.
 //
 // Suites:
 //
@@ -69,6 +70,18 @@
 //	         read-warm, randread-4k, write, create, ls-l, find, untar. Needs
 //	         root, FUSE, fio, s3fs and rclone (make deps); leaves nothing
 //	         mounted or running. About 5 minutes (-short: 2).
+//	sync     the initial sync of a tree by cairn sync --once, rclone sync,
+//	         rclone bisync --resync and aws s3 sync, each from its own copy
+//	         (hard links) into a bucket of its own of one cairn serve
+//	         subprocess, all with their defaults, timed to their exit: 10,000
+//	         files of 4 KiB in 100 directories (case small), 1 GiB in files
+//	         of 64 MiB (large). Then the time from a local write to the
+//	         remote object under a running cairn sync, over 100 overwrites
+//	         of 4 KiB files in a folder of the small tree: with its default
+//	         --settle (latency-default) and with --settle 100ms
+//	         (latency-100ms); no other contender watches a folder. Needs
+//	         rclone and the aws CLI (make deps); leaves nothing running.
+//	         About 5 minutes (-short: 2).
 //
 // Ratios are cairn/ceiling (server/engine in the server suite); the goal
 // column carries the targets cairn is held to: in the engine suite large
@@ -80,6 +93,9 @@
 // the server's own GET of the file; warm read at least 80% of the local
 // disk; write at least 1.5× s3fs; create, ls -l, find and untar at least
 // 3× s3fs.
+// The sync suite prints each contender's seconds and how many times
+// faster cairn was; its goals: the small files at least 2× rclone (sync
+// and bisync alike), and a median from write to remote object under 1 s.
 package main
 
 import (

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -59,10 +60,16 @@ func (ds dataset) rel(i int) string {
 	return fmt.Sprintf("d%03d/f%05d.bin", i%ds.dirs, i)
 }
 
+// restAge is how long ago the files of a source tree were last modified,
+// as far as their mtimes say: long enough that no contender takes one for
+// a file still being written (cairn sync leaves those, modified within
+// its --settle, for a later pass).
+const restAge = time.Hour
+
 // writeSource writes the tree into dir, every file of its own random
 // content (so that no sync can take one for a copy or a rename of
-// another), and flushes it to the disk, so that no contender pays for
-// its write-back.
+// another) and dated restAge back, and flushes it to the disk, so that no
+// contender pays for its write-back.
 func writeSource(ctx context.Context, dir string, ds dataset) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
@@ -73,8 +80,16 @@ func writeSource(ctx context.Context, dir string, ds dataset) error {
 			return fmt.Errorf("create %s: %w", sub, err)
 		}
 	}
+	rest := time.Now().Add(-restAge)
 	err := parallel(ctx, 4, ds.files, func(i int) error {
-		return writeRandomFile(filepath.Join(dir, filepath.FromSlash(ds.rel(i))), ds.size, seedOf(ds.name, i))
+		path := filepath.Join(dir, filepath.FromSlash(ds.rel(i)))
+		if err := writeRandomFile(path, ds.size, seedOf(ds.name, i)); err != nil {
+			return err
+		}
+		if err := os.Chtimes(path, rest, rest); err != nil {
+			return fmt.Errorf("date %s: %w", path, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err

@@ -153,9 +153,9 @@ func syncNotes(e *env, r *syncRig, st *syncTable) []string {
 	notes := []string{
 		"Initial sync: seconds from the start of the command to its exit, lower is better; /X is X's time over cairn's",
 		"  (how many times faster cairn was). Every contender syncs its own copy of the same tree (hard links to the same",
-		"  files, flushed to disk first) into an empty prefix of a bucket of its own on one cairn serve (a subprocess on",
-		"  127.0.0.1, data on the same disk); what the server wrote before is flushed first, and after each run the",
-		"  server must hold every file. One run each, in the order of the columns. All run with their defaults:",
+		"  files, last modified an hour before, flushed to disk) into an empty prefix of a bucket of its own on one cairn",
+		"  serve (a subprocess on 127.0.0.1, data on the same disk); what the server wrote before is flushed first, and",
+		"  after each run the server must hold every file. One run each, in the order of the columns. All with defaults:",
 		"  cairn sync two-way, --concurrency 8; rclone --transfers 4 --checkers 8, configured by RCLONE_CONFIG_CAIRN_*",
 		"  (provider Other, path-style); aws CLI v2 with credentials in the environment.",
 		"The goal ≥2× rclone holds cairn to twice the speed of rclone sync and of rclone bisync alike.",
