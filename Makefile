@@ -13,6 +13,10 @@ BENCHFLAGS ?=
 PKG_VERSION ?= $(shell packaging/version.sh)
 PKG_ARCH    ?= $(shell $(GO) env GOARCH)
 PKG_STAGE   := dist/stage
+# The packaged binary is static and stripped; man pages and completions
+# come from it, or from a host build when packaging another arch.
+PKG_LDFLAGS := $(LDFLAGS) -s -w
+PKG_GEN     := $(if $(filter $(PKG_ARCH),$(shell $(GO) env GOHOSTARCH)),./$(PKG_STAGE)/cairn,$(GO) run ./cmd/cairn)
 # nfpm runs from the module proxy at a pinned version, outside go.mod.
 NFPM        ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 # Man pages dated by the last commit, for reproducible packages.
@@ -26,7 +30,7 @@ RACE_PKGS := ./objstore/transfer/ ./cmd/...
 help:
 	@echo "make build   build $(BIN) ($(VERSION))"
 	@echo "make run     build, then mount a demo bucket on .run/mnt and serve it over S3 (Ctrl-C stops)"
-	@echo "make test    install test packages, vet, and run every test"
+	@echo "make test    install test packages, vet, and run every test (and package-test)"
 	@echo "make bench   run the benchmarks (BENCHFLAGS=...)"
 	@echo "make lint    check gofmt and go vet"
 	@echo "make deps    install the Debian packages the tests need"
@@ -63,6 +67,7 @@ test: deps
 	$(GO) vet ./...
 	CAIRN_REQUIRE_TOOLS=1 $(GO) test -timeout 20m ./...
 	$(GO) test -race -timeout 10m $(RACE_PKGS)
+	$(MAKE) package-test
 
 bench: deps
 	$(GO) run ./test/bench $(BENCHFLAGS)
@@ -77,12 +82,12 @@ deps:
 # package builds the .deb and .rpm under dist/ with nfpm (packaging/nfpm.yaml):
 # the binary, systemd units, sample config, mount.cairn link, and the man
 # pages and completions that the binary writes of itself.
-package: build
+package:
 	rm -rf $(PKG_STAGE) dist/cairn[-_]*.deb dist/cairn[-_]*.rpm && mkdir -p $(PKG_STAGE)/examples
-	GOOS=linux GOARCH=$(PKG_ARCH) CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(PKG_STAGE)/cairn ./cmd/cairn
-	./$(BIN) gen man $(PKG_STAGE)/man
+	GOOS=linux GOARCH=$(PKG_ARCH) CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(PKG_LDFLAGS)" -o $(PKG_STAGE)/cairn ./cmd/cairn
+	$(PKG_GEN) gen man $(PKG_STAGE)/man
 	gzip -9n $(PKG_STAGE)/man/*.1
-	./$(BIN) gen completions $(PKG_STAGE)/completions
+	$(PKG_GEN) gen completions $(PKG_STAGE)/completions
 	cp daemon/testdata/sample.yaml $(PKG_STAGE)/examples/cairn.yaml
 	for p in deb rpm; do \
 		PKG_VERSION=$(PKG_VERSION) PKG_ARCH=$(PKG_ARCH) $(NFPM) package --config packaging/nfpm.yaml --packager $$p --target dist/ || exit 1; \
@@ -92,7 +97,7 @@ package: build
 # package-test installs the built .deb on this machine and checks what it
 # put where, then removes it (root only; it installs rpm to list the .rpm).
 package-test:
-	@command -v rpm >/dev/null || apt-get install -y -q --no-install-recommends rpm
+	@if [ "$$(id -u)" = 0 ] && ! command -v rpm >/dev/null; then apt-get install -y -q --no-install-recommends rpm; fi
 	CAIRN_PACKAGE_TEST=1 $(GO) test -count=1 -timeout 15m -run 'TestPackage' -v ./test/
 
 clean:
