@@ -2,6 +2,7 @@ package mount
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
+
+	"github.com/cairnfs/cairn/objstore"
 )
 
 // node is a file, directory or symlink of the mount. Its key is its path
@@ -125,6 +128,17 @@ func (n *node) refreshLocked(ctx context.Context) syscall.Errno {
 	if a, ok := pn.aheadAttrs(ctx, name, n.fetched); ok {
 		n.updateLocked(a)
 		return 0
+	}
+	if !n.a.isDir() {
+		// A file is still a file while its object is there: one HEAD.
+		a, err := n.fsys.fileAttrs(ctx, pn.childKey(name))
+		if err == nil {
+			n.updateLocked(a)
+			return 0
+		}
+		if !errors.Is(err, objstore.ErrNoSuchKey) {
+			return toErrno(err)
+		}
 	}
 	known := n.a
 	a, err := pn.stat(ctx, name, &known)

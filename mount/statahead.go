@@ -2,6 +2,7 @@ package mount
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +28,20 @@ const (
 type statahead struct {
 	cancel context.CancelFunc
 	byName map[string]*aheadAttrs
+	// prefix and names (sorted) are what it reads, so that it can start
+	// again from one of them.
+	prefix string
+	names  []string
 }
+
+// aheadState is what a statahead holds of one entry.
+type aheadState int
+
+const (
+	aheadNone  aheadState = iota // nothing usable: not read ahead, failed, or older than the node's
+	aheadFresh                   // attributes to use
+	aheadStale                   // attributes older than the metadata TTL
+)
 
 // aheadAttrs are the attributes of one entry, once done is closed.
 type aheadAttrs struct {
@@ -43,7 +57,7 @@ type aheadAttrs struct {
 func (f *FS) startStatahead(prefix string, l *listing, names []string) *statahead {
 	names = names[:min(len(names), statAheadMax)]
 	ctx, cancel := context.WithTimeout(context.Background(), statAheadFor)
-	s := &statahead{cancel: cancel, byName: make(map[string]*aheadAttrs, len(names))}
+	s := &statahead{cancel: cancel, byName: make(map[string]*aheadAttrs, len(names)), prefix: prefix, names: names}
 	for _, name := range names {
 		s.byName[name] = &aheadAttrs{done: make(chan struct{})}
 	}
@@ -85,29 +99,35 @@ func (s *statahead) stop() {
 }
 
 // get returns the attributes read ahead for name, waiting for their HEAD
-// if it is under way, when they were read after since and within the
-// metadata TTL. false sends the caller to the store.
-func (s *statahead) get(ctx context.Context, name string, since time.Time, ttl time.Duration) (attrs, bool) {
+// if it is under way: fresh when they were read after since and within
+// the metadata TTL.
+func (s *statahead) get(ctx context.Context, name string, since time.Time, ttl time.Duration) (attrs, aheadState) {
 	if s == nil {
-		return attrs{}, false
+		return attrs{}, aheadNone
 	}
 	r, ok := s.byName[name]
 	if !ok {
-		return attrs{}, false
+		return attrs{}, aheadNone
 	}
 	select {
 	case <-r.done:
 	case <-ctx.Done():
-		return attrs{}, false
+		return attrs{}, aheadNone
 	}
-	if r.err != nil || !r.at.After(since) || time.Since(r.at) >= ttl {
-		return attrs{}, false
+	switch {
+	case r.err != nil || !r.at.After(since):
+		return attrs{}, aheadNone
+	case time.Since(r.at) >= ttl:
+		return attrs{}, aheadStale
 	}
-	return r.a, true
+	return r.a, aheadFresh
 }
 
 // aheadAttrs returns the attributes of entry name read ahead by the
 // directory's last Readdir, when they are newer than since and fresh.
+// Once they are stale, it starts reading again from name on: the entries
+// of a listing are looked at again in turn (ls -l stats every entry after
+// its readdir, which in a large directory outlasts the TTL).
 func (n *node) aheadAttrs(ctx context.Context, name string, since time.Time) (attrs, bool) {
 	n.mu.Lock()
 	var s *statahead
@@ -115,5 +135,24 @@ func (n *node) aheadAttrs(ctx context.Context, name string, since time.Time) (at
 		s = n.list.ahead
 	}
 	n.mu.Unlock()
-	return s.get(ctx, name, since, n.fsys.opts.MetadataTTL)
+	a, st := s.get(ctx, name, since, n.fsys.opts.MetadataTTL)
+	if st == aheadStale {
+		n.restartAhead(s, name)
+	}
+	return a, st == aheadFresh
+}
+
+// restartAhead replaces the directory's statahead old, unless another
+// replaced it already, with one that reads its entries again from name.
+func (n *node) restartAhead(old *statahead, name string) {
+	n.mu.Lock()
+	l := n.list
+	if l == nil || l.ahead != old {
+		n.mu.Unlock()
+		return
+	}
+	i, _ := slices.BinarySearch(old.names, name)
+	l.ahead = n.fsys.startStatahead(old.prefix, l, old.names[i:])
+	n.mu.Unlock()
+	old.stop()
 }
