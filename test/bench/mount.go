@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -45,10 +46,12 @@ func (mountSuite) run(ctx context.Context, e *env) (_ *table, err error) {
 	if err := l.prepare(ctx, e, plan, mt); err != nil {
 		return nil, err
 	}
+	load := loadAverage()
 	if err := l.runAll(ctx, e, plan, mt); err != nil {
 		return nil, err
 	}
 	t.notes = mountNotes(e, l, mt)
+	t.notes = append(t.notes, fmt.Sprintf("Load average of the machine (1 min) when the workloads began: %s; when they ended: %s.", load, loadAverage()))
 	return t, nil
 }
 
@@ -269,6 +272,19 @@ func followers(plan []*workload, name string) []*workload {
 		}
 	}
 	return out
+}
+
+// loadAverage is the machine's one-minute load average, which says how
+// much the figures had to share the CPUs.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 // mountNotes say what each contender is and how each figure was taken.

@@ -94,13 +94,22 @@ func (t *mountTable) verdict(r *mountRow) string {
 			return "n/a"
 		}
 		if got < g.min {
-			missed = append(missed, g.against)
+			missed = append(missed, g.against+" "+ratioText(got, g.min))
 		}
 	}
 	if len(missed) == 0 {
 		return "met"
 	}
-	return "MISSED (" + strings.Join(missed, ",") + ")"
+	return "MISSED (" + strings.Join(missed, ", ") + ")"
+}
+
+// ratioText renders a ratio the way its goal is written: a percentage
+// for goals below 1, else a factor.
+func ratioText(r, goal float64) string {
+	if goal < 1 {
+		return percent(r)
+	}
+	return times(r)
 }
 
 // goalText renders a row's goals, e.g. "≥2× s3fs ≥70% GET".
