@@ -2,6 +2,7 @@ package test
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -260,5 +261,25 @@ func TestDaemonRefusesBadConfig(t *testing.T) {
 	r = c.runIn(nil, "status", "--socket", sock)
 	if r.code != 1 || !strings.Contains(r.stderr, "no cairn daemon is running") {
 		t.Errorf("status without a daemon: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestDaemonLogsJSON: with --log-format json every line the daemon logs
+// is a JSON object with a message.
+func TestDaemonLogsJSON(t *testing.T) {
+	e := newDaemonEnv(t)
+	e.writeConfig("servers:\n  - name: s3\n    listen: 127.0.0.1:0\n")
+	d := e.start("--log-format", "json")
+	e.waitStates(d, map[string]string{"s3": "running"})
+	d.stop(t, syscall.SIGINT)
+	lines := strings.Split(strings.TrimSpace(d.log.String()), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("log has %d lines:\n%s", len(lines), d.log)
+	}
+	for _, line := range lines {
+		var rec struct{ Time, Level, Msg string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Msg == "" || rec.Level == "" {
+			t.Errorf("log line %q is not a JSON record with a message: %v", line, err)
+		}
 	}
 }
