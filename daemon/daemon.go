@@ -58,9 +58,12 @@ func New(cfg *Config, opts Options) (*Daemon, error) {
 	if cfg.Data == "" {
 		cfg.Data = opts.Data
 	}
+	if cfg.Data == "" {
+		return nil, errors.New("no data directory: set data in the config")
+	}
 	data, err := filepath.Abs(cfg.Data)
-	if err != nil || cfg.Data == "" {
-		return nil, fmt.Errorf("data directory %q: %v", cfg.Data, err)
+	if err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", cfg.Data, err)
 	}
 	cfg.Data = data
 	if cfg.Socket == "" {
