@@ -1,9 +1,14 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"os"
 	"path"
@@ -20,8 +25,14 @@ import (
 // mode the write is conditional on the remote being what the pass saw.
 func (e *Engine) doUpload(ctx context.Context, en entry) error {
 	l := en.l
-	if err := l.hash(e.root); err != nil {
+	data, inMemory, err := e.readSmall(l)
+	if err != nil {
 		return err
+	}
+	if !inMemory {
+		if err := l.hash(e.root); err != nil {
+			return err
+		}
 	}
 	po := objstore.PutOptions{ObjectMeta: e.objectMeta(l)}
 	if e.opts.Mode == TwoWay {
@@ -32,7 +43,12 @@ func (e *Engine) doUpload(ctx context.Context, en entry) error {
 		}
 	}
 	key := e.pair.Key(en.rel)
-	info, err := e.put(ctx, l, key, po)
+	var info objstore.ObjectInfo
+	if inMemory {
+		info, err = e.putBytes(ctx, l, key, data, po)
+	} else {
+		info, err = e.put(ctx, l, key, po)
+	}
 	if errors.Is(err, objstore.ErrPreconditionFailed) {
 		return fmt.Errorf("%s changed remotely meanwhile: %w", key, errChanged)
 	}
@@ -71,9 +87,65 @@ func (e *Engine) put(ctx context.Context, l *local, key string, po objstore.PutO
 	return transfer.UploadResumable(ctx, e.store, e.pair.Bucket, key, f, l.size, e.resume(l), opts)
 }
 
+// smallUpload is the size up to which a file goes up in one PUT from a
+// single read into memory, which its hashes are taken from too, rather
+// than from a read of its own.
+const smallUpload = 1 << 20
+
+// readSmall reads a regular file small enough for one PUT into memory and
+// hashes it; inMemory is false for a symlink or a larger file, which are
+// read where they are. A file whose size is no longer the one the pass
+// saw is changed, and waits for the next pass.
+func (e *Engine) readSmall(l *local) (data []byte, inMemory bool, err error) {
+	if l.isLink() || l.size > smallUpload || e.multipart(l.size) {
+		return nil, false, nil
+	}
+	f, err := os.OpenFile(join(e.root, l.rel), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, false, fmt.Errorf("open %s: %w", l.rel, err)
+	}
+	defer f.Close()
+	data = make([]byte, l.size+1)
+	n, err := io.ReadFull(f, data)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, false, fmt.Errorf("read %s: %w", l.rel, err)
+	}
+	if int64(n) != l.size {
+		return nil, false, fmt.Errorf("%s: %w", l.rel, errChanged)
+	}
+	data = data[:n]
+	if l.sha == "" {
+		sh, m := sha256.Sum256(data), md5.Sum(data)
+		l.sha, l.md5 = hex.EncodeToString(sh[:]), hex.EncodeToString(m[:])
+	}
+	return data, true, nil
+}
+
+// putBytes writes data, the content of l read by readSmall, as key.
+func (e *Engine) putBytes(ctx context.Context, l *local, key string, data []byte, po objstore.PutOptions) (objstore.ObjectInfo, error) {
+	opts := e.opts.Transfer
+	opts.Put = po
+	opts.Progress = e.opts.Reporter.Moved
+	return transfer.UploadResumable(ctx, e.store, e.pair.Bucket, key, bytes.NewReader(data), l.size, e.resume(l), opts)
+}
+
+// multipart tells whether an upload of size bytes goes in parts, and so
+// can be resumed.
+func (e *Engine) multipart(size int64) bool {
+	th := e.opts.Transfer.Threshold
+	if th <= 0 {
+		th = transfer.DefaultThreshold
+	}
+	return size >= th
+}
+
 // resume returns how an upload of l continues an interrupted one (of the
-// same file, unchanged) and remembers a new one.
+// same file, unchanged) and remembers a new one. A file that goes up in
+// one PUT has no upload to resume, and none is looked for.
 func (e *Engine) resume(l *local) transfer.Resume {
+	if !e.multipart(l.size) {
+		return transfer.Resume{}
+	}
 	r := transfer.Resume{Started: func(id string) error {
 		return e.db.PutUpload(l.rel, state.Upload{ID: id, Size: l.size, Mtime: l.mtime})
 	}}
