@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cairnfs/cairn/sync/engine"
 )
 
 // syncTable is the sync suite's report: each tree's initial sync by
@@ -123,7 +125,7 @@ func (t *syncTable) printLatency(w io.Writer) {
 	for _, r := range t.latency {
 		settle := r.lc.settle.String()
 		if r.lc.settle == 0 {
-			settle = "default (1s)"
+			settle = fmt.Sprintf("default (%v)", engine.DefaultSettle)
 		}
 		verdict := "met"
 		if r.quantile(0.5) >= latencyGoal {
@@ -149,14 +151,27 @@ func millis(d time.Duration) string {
 }
 
 // syncNotes say what each contender ran and how each figure was taken.
-func syncNotes(e *env, r *syncRig, st *syncTable) []string {
+func syncNotes(r *syncRig, st *syncTable) []string {
+	var notes []string
+	if len(st.initial) > 0 {
+		notes = initialNotes(r)
+	}
+	if len(st.latency) > 0 {
+		notes = append(notes, latencyNotes(st)...)
+	}
+	return notes
+}
+
+// initialNotes say how the initial syncs ran, and their commands.
+func initialNotes(r *syncRig) []string {
 	notes := []string{
 		"Initial sync: seconds from the start of the command to its exit, lower is better; /X is X's time over cairn's",
 		"  (how many times faster cairn was). Every contender syncs its own copy of the same tree (hard links to the same",
 		"  files, last modified an hour before, flushed to disk) into an empty prefix of a bucket of its own on one cairn",
 		"  serve (a subprocess on 127.0.0.1, data on the same disk); what the server wrote before is flushed first, and",
 		"  after each run the server must hold every file. One run each, in the order of the columns. All with defaults:",
-		"  cairn sync two-way, --concurrency 8; rclone --transfers 4 --checkers 8, configured by RCLONE_CONFIG_CAIRN_*",
+		fmt.Sprintf("  cairn sync two-way, --concurrency %d; rclone --transfers 4 --checkers 8, configured by RCLONE_CONFIG_CAIRN_*",
+			engine.DefaultConcurrency),
 		"  (provider Other, path-style); aws CLI v2 with credentials in the environment.",
 		"The goal ≥2× rclone holds cairn to twice the speed of rclone sync and of rclone bisync alike.",
 		fmt.Sprintf("Commands, at %s:", r.root),
@@ -164,18 +179,27 @@ func syncNotes(e *env, r *syncRig, st *syncTable) []string {
 	for _, run := range r.runs {
 		notes = append(notes, fmt.Sprintf("  %-13s %-6s %s", run.peer, run.set, run.command))
 	}
-	if len(st.latency) > 0 {
-		ds := st.latency[0].folder
-		notes = append(notes,
-			fmt.Sprintf("Latency: cairn sync running (watcher) on a folder of %s plus %d files of %s, after its first pass;",
-				ds.title(), latencyFiles, formatSize(editSize)),
-			fmt.Sprintf("  %d times a file of them is overwritten in place (os.WriteFile) with new content, and timed from", latencyEdits),
-			fmt.Sprintf("  just before the write until a HEAD of the object (every %v) shows the new content's MD5 as ETag.", pollEvery),
-			"  p99 is the nearest rank (the 99th of 100). The issue names no other tool for this: rclone and aws s3 sync",
-			"  have no watcher, so only cairn's figures are given. Commands:")
-		for _, l := range st.latency {
-			notes = append(notes, fmt.Sprintf("  %-16s %s", l.lc.name, l.command))
-		}
+	return notes
+}
+
+// latencyNotes say how the edits were timed, and the commands.
+func latencyNotes(st *syncTable) []string {
+	ds := st.latency[0].folder
+	notes := []string{
+		fmt.Sprintf("Latency: cairn sync running (watcher) on a folder of %s plus %d files of %s, after its first pass;",
+			ds.title(), latencyFiles, formatSize(editSize)),
+		fmt.Sprintf("  %d times a file of them is overwritten in place (os.WriteFile) with new content, and timed from", latencyEdits),
+		fmt.Sprintf("  just before the write until a HEAD of the object (every %v) shows the new content's MD5 as ETag.", pollEvery),
+		"  p99 is the nearest rank (the 99th of 100). The issue names no other tool for this: rclone and aws s3 sync",
+		"  have no watcher, so only cairn's figures are given.",
+	}
+	if engine.DefaultSettle >= latencyGoal {
+		notes = append(notes, fmt.Sprintf("  cairn sync uploads a file once it has been left alone for --settle (default %v): with its", engine.DefaultSettle),
+			fmt.Sprintf("  defaults no edit can reach the server within %v.", latencyGoal))
+	}
+	notes = append(notes, "  Commands:")
+	for _, l := range st.latency {
+		notes = append(notes, fmt.Sprintf("  %-16s %s", l.lc.name, l.command))
 	}
 	return notes
 }
