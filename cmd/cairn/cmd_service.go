@@ -101,7 +101,7 @@ func newServiceActionCmd(a *app, f *serviceFlags, use, short string, action func
 func newServiceStatusCmd(a *app, f *serviceFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Print whether the service is running, stopped or not installed",
+		Short: "Print whether the service is running, stopped, failed or not installed",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(*cobra.Command, []string) error {
 			s, err := service.New(service.Options{Name: f.name, User: f.user})

@@ -73,7 +73,7 @@ func (s *Service) Start() error {
 // does not run.
 func (s *Service) Stop() error {
 	st, err := s.installed()
-	if err != nil || st == Stopped {
+	if err != nil || st == Stopped || st == Failed {
 		return err
 	}
 	return s.stop()
@@ -110,6 +110,10 @@ func (s *Service) installed() (State, error) {
 	return st, nil
 }
 
+// systemdFailed is the service library's error for a unit in the failed
+// state, which is installed and can be started again.
+const systemdFailed = "service in failed state"
+
 // Status tells whether the service is installed and runs.
 func (s *Service) Status() (State, error) {
 	st, err := s.svc.Status()
@@ -120,6 +124,8 @@ func (s *Service) Status() (State, error) {
 		return Stopped, nil
 	case errors.Is(err, kservice.ErrNotInstalled):
 		return NotInstalled, nil
+	case err != nil && s.Platform() == platformSystemd && err.Error() == systemdFailed:
+		return Failed, nil
 	case s.Platform() == platformSysV:
 		// The library reads a stopped service's exit status as an error.
 		return sysvStatus(s.name)

@@ -34,6 +34,9 @@ const (
 	NotInstalled State = iota
 	Stopped
 	Running
+	// Failed is a systemd unit that stopped on a failure (and is not
+	// being restarted).
+	Failed
 )
 
 func (s State) String() string {
@@ -42,6 +45,8 @@ func (s State) String() string {
 		return "running"
 	case Stopped:
 		return "stopped"
+	case Failed:
+		return "failed"
 	}
 	return "not installed"
 }
