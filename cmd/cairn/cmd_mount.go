@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/cache"
+	"github.com/cairnfs/cairn/daemon"
 	"github.com/cairnfs/cairn/mount"
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/s3api"
@@ -134,42 +133,11 @@ const (
 )
 
 // openCache opens the block cache the flags ask for (nil when both tiers
-// are off). Its disk tier lives in a directory per bucket and prefix, so
-// that each mount reuses its own blocks.
+// are off), as the daemon's mounts do: its disk tier lives in a directory
+// per bucket and prefix, so that each mount reuses its own blocks.
 func (f mountFlags) openCache(endpoint, bucket, prefix string, log *slog.Logger) (*cache.Cache, error) {
-	if f.cacheSize == 0 && f.memoryCacheSize == 0 {
-		return nil, nil
-	}
-	o := cache.Options{MemoryBytes: int64(f.memoryCacheSize), DiskBytes: int64(f.cacheSize), Logger: log}
-	if f.cacheSize == 0 || f.cacheDir != "" {
-		o.DiskDir = f.cacheDir
-		return openCacheAt(o)
-	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return nil, fmt.Errorf("block cache: %w (set --cache-dir)", err)
-	}
-	sum := sha256.Sum256([]byte(endpoint + "\x00" + bucket + "/" + prefix))
-	dir := filepath.Join(base, "cairn", "blocks", bucket+"-"+hex.EncodeToString(sum[:6]))
-	// A second mount of the same tree at once takes the next free directory.
-	for i := 1; ; i++ {
-		o.DiskDir = dir
-		if i > 1 {
-			o.DiskDir = fmt.Sprintf("%s.%d", dir, i)
-		}
-		c, err := openCacheAt(o)
-		if !errors.Is(err, cache.ErrLocked) || i == 8 {
-			return c, err
-		}
-	}
-}
-
-func openCacheAt(o cache.Options) (*cache.Cache, error) {
-	c, err := cache.Open(o)
-	if err != nil {
-		return nil, fmt.Errorf("block cache %s: %w", o.DiskDir, err)
-	}
-	return c, nil
+	c := daemon.CacheConfig{Dir: f.cacheDir, DiskBytes: int64(f.cacheSize), MemoryBytes: int64(f.memoryCacheSize)}
+	return daemon.OpenMountCache(c, endpoint, bucket, prefix, log)
 }
 
 // parseMountTarget reads s3://BUCKET[/PREFIX] or a bare BUCKET[/PREFIX].
