@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"time"
 )
 
 // ErrNoDaemon reports that no daemon answers on the control socket.
@@ -31,7 +30,9 @@ func NewClient(socket string) *Client {
 		}
 		return c, nil
 	}}
-	return &Client{socket: socket, hc: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
+	// No overall timeout: an unmount flushes files as large as they are.
+	// Callers bound their requests with their contexts.
+	return &Client{socket: socket, hc: &http.Client{Transport: tr}}
 }
 
 // Status returns the daemon's status.

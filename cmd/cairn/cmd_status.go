@@ -42,7 +42,9 @@ moved, when a sync last finished a pass, and the last error. Exits with 1
 when no daemon answers.`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			st, err := a.daemonClient(socket).Status(cmd.Context())
+			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
+			defer cancel()
+			st, err := a.daemonClient(socket).Status(ctx)
 			if err != nil {
 				return err
 			}
@@ -129,8 +131,6 @@ resumed, a reload that changes it, or a restart of the daemon.`,
 // of its mounts; handled is false when no daemon runs or it has no mount
 // there.
 func (a *app) unmountViaDaemon(ctx context.Context, dir string) (handled bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
 	_, err = a.daemonClient("").Unmount(ctx, dir)
 	if errors.Is(err, daemon.ErrNoDaemon) || errors.Is(err, daemon.ErrNotFound) {
 		return false, nil
