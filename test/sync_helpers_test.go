@@ -606,27 +606,34 @@ type version struct {
 	latest       bool
 }
 
-// versions returns every version of every key under the prefix, by path,
-// in the order the server lists them.
-func (w *syncWorld) versions() map[string][]version {
+// versions returns every version and delete marker of the key of rel, in
+// the order the server lists them. (One key at a time: gofakes3 cannot
+// continue a truncated listing of versions.)
+func (w *syncWorld) versions(rel string) []version {
 	w.t.Helper()
-	all := map[string][]version{}
-	opts := objstore.ListVersionsOptions{Prefix: w.prefix}
+	var all []version
+	key := w.key(rel)
+	opts := objstore.ListVersionsOptions{Prefix: key}
 	for {
 		page, err := w.b.store.ListObjectVersions(context.Background(), w.bucket, opts)
 		if err != nil {
-			w.t.Fatalf("list versions of %s: %v", w.url(), err)
+			w.t.Fatalf("list versions of %s: %v", key, err)
 		}
 		for _, v := range page.Versions {
-			rel := strings.TrimPrefix(v.Key, w.prefix)
+			if v.Key != key {
+				continue
+			}
 			ver := version{id: v.VersionID, deleteMarker: v.DeleteMarker, latest: v.IsLatest}
 			if !v.DeleteMarker {
 				ver.content = w.content(v.Key, v.VersionID)
 			}
-			all[rel] = append(all[rel], ver)
+			all = append(all, ver)
 		}
 		if !page.IsTruncated {
 			return all
+		}
+		if page.NextKeyMarker == opts.KeyMarker && page.NextVersionIDMarker == opts.VersionIDMarker {
+			w.t.Fatalf("list versions of %s: a truncated page without a way on", key)
 		}
 		opts.KeyMarker, opts.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
 	}
@@ -641,13 +648,18 @@ func (w *syncWorld) checkHistory() {
 	for _, d := range w.remoteTree() {
 		current[d] = true
 	}
-	versions := w.versions()
 	for rel, written := range w.ledger {
+		var versions []version
 		for d := range written {
-			if current[d] || slices.ContainsFunc(versions[rel], func(v version) bool { return v.content == d }) {
+			if current[d] {
 				continue
 			}
-			w.t.Errorf("lost: %s was written to %s but is neither current on any path nor in its versions %v", d, rel, versions[rel])
+			if versions == nil {
+				versions = w.versions(rel)
+			}
+			if !slices.ContainsFunc(versions, func(v version) bool { return v.content == d }) {
+				w.t.Errorf("lost: %s was written to %s but is neither current on any path nor in its versions %v", d, rel, versions)
+			}
 		}
 	}
 }
@@ -754,7 +766,7 @@ type partGate struct {
 	allow  int // parts let through before holding; <0: no holding
 	passed int // parts let through
 	stored int // parts the server answered 200 OK
-	held   int // parts waiting now
+	held   int // parts held, until they are answered
 }
 
 // startPartGate serves a gate to endpoint on a loopback port and returns
@@ -782,18 +794,19 @@ func (g *partGate) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		g.proxy.ServeHTTP(rw, r)
 		return
 	}
-	if !g.admit() {
+	admitted := g.admit()
+	if !admitted {
 		<-g.open
-		g.mu.Lock()
-		g.held--
-		g.mu.Unlock()
 	}
 	sw := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	g.proxy.ServeHTTP(sw, r)
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if sw.status == http.StatusOK {
-		g.mu.Lock()
 		g.stored++
-		g.mu.Unlock()
+	}
+	if !admitted {
+		g.held--
 	}
 }
 
@@ -809,7 +822,7 @@ func (g *partGate) admit() bool {
 	return true
 }
 
-// counts returns how many parts the server stored and how many wait.
+// counts returns how many parts the server stored and how many are held.
 func (g *partGate) counts() (stored, held int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

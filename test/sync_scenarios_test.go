@@ -53,6 +53,9 @@ var syncScenarios = []syncScenario{
 	{name: "tree/new-dirs", run: syncNewTrees},
 	{name: "tree/deep-local-dir-rename", run: syncDeepLocalDirRename},
 	{name: "tree/remote-dir-rename", run: syncRemoteDirRename},
+	{name: "tree/file-becomes-dir", run: syncFileBecomesDir},
+	{name: "tree/many-files", run: syncManyFiles},
+	{name: "rename/both-sides-differently", run: syncBothRenamed},
 	{name: "attrs/symlinks", run: syncSymlinks},
 	{name: "attrs/modes-mtimes-up", run: syncModesUp},
 	{name: "attrs/modes-mtimes-down", run: syncModesDown},
@@ -60,6 +63,8 @@ var syncScenarios = []syncScenario{
 	{name: "names/empty-files", run: syncEmptyFiles},
 	{name: "names/unicode-spaces", run: syncUnicodeNames},
 	{name: "names/ignored", run: syncIgnored},
+	{name: "names/sort-order", run: syncSortOrder},
+	{name: "names/unsafe-keys", run: syncUnsafeKeys},
 	{name: "safety/max-delete", run: syncMaxDelete},
 	{name: "safety/empty-folder", run: syncEmptyFolder},
 	{name: "safety/bucket-emptied", run: syncBucketEmptied},
@@ -67,6 +72,7 @@ var syncScenarios = []syncScenario{
 	{name: "backup/delete-marker", run: syncBackupDeleteMarker},
 	{name: "backup/unversioned", run: syncBackupUnversioned, unversioned: true},
 	{name: "continuous/slow-write", run: syncSlowWrite},
+	{name: "continuous/two-machines", run: syncLiveTwoMachines},
 	{name: "crash/mid-upload", run: syncCrashMidUpload},
 	{name: "server/down-and-back", run: syncServerDown, own: true},
 }
@@ -335,6 +341,8 @@ func syncNewTrees(t *testing.T, w *syncWorld) {
 	}
 	w.put("shared/x/y/z.txt", "z")
 	w.put("shared/x/w.txt", "w")
+	w.put("console-folder/", "") // the marker S3 consoles make for a folder
+	w.skip = func(rel string) bool { return rel == "console-folder/" }
 	w.summary(w.A, "4 uploaded, 2 downloaded")
 	w.summary(w.B, "6 downloaded")
 	local["shared/x/y/z.txt"], local["shared/x/w.txt"] = "z", "w"
@@ -374,6 +382,54 @@ func syncRemoteDirRename(t *testing.T, w *syncWorld) {
 			t.Errorf("%s: the old directory music/rock is still there (%v)", w.side(d), err)
 		}
 	}
+}
+
+func syncFileBecomesDir(t *testing.T, w *syncWorld) {
+	t.Skip("BUG: a file replaced by a directory of the same name never syncs: the delete of the old key waits as 'pending' for good (2 min in --once) and the other side cannot make the directory")
+	w.seed(map[string]string{"notes": "a file for now", "k1": "k1", "k2": "k2"})
+	w.remove(w.A, "notes")
+	w.write(w.A, "notes/today.txt", "now a directory")
+	w.summary(w.A, "1 uploaded, 1 deleted remotely")
+	w.summary(w.B, "1 downloaded, 1 deleted locally")
+	w.wantEverywhere(map[string]string{"notes/today.txt": "now a directory", "k1": "k1", "k2": "k2"})
+	w.remove(w.B, "notes/today.txt")
+	if err := os.Remove(filepath.Join(w.B, "notes")); err != nil {
+		t.Fatal(err)
+	}
+	w.write(w.B, "notes", "a file again")
+	w.summary(w.B, "1 uploaded, 1 deleted remotely")
+	w.summary(w.A, "1 downloaded, 1 deleted locally")
+	w.wantEverywhere(map[string]string{"notes": "a file again", "k1": "k1", "k2": "k2"})
+}
+
+// syncManyFiles syncs more files than one listing page holds.
+func syncManyFiles(t *testing.T, w *syncWorld) {
+	files := map[string]string{}
+	for i := range 1100 {
+		rel := fmt.Sprintf("d%d/f%04d", i%7, i)
+		files[rel] = "file " + rel
+		w.write(w.A, rel, files[rel])
+	}
+	w.summary(w.A, "1100 uploaded")
+	w.summary(w.B, "1100 downloaded")
+	w.write(w.A, "d6/f1098", "edited")
+	w.del("d0/f0000")
+	w.put("zz/last", "after every page")
+	w.summary(w.A, "1 uploaded, 1 downloaded, 1 deleted locally")
+	w.summary(w.B, "2 downloaded, 1 deleted locally")
+	files["d6/f1098"], files["zz/last"] = "edited", "after every page"
+	delete(files, "d0/f0000")
+	w.wantEverywhere(files)
+}
+
+func syncBothRenamed(t *testing.T, w *syncWorld) {
+	w.seed(map[string]string{"a.txt": "contended", "k": "k"})
+	w.rename(w.A, "a.txt", "by-a.txt")
+	w.rename(w.B, "a.txt", "by-b.txt")
+	w.summary(w.A, "1 renamed")
+	w.summary(w.B, "1 uploaded, 1 downloaded")
+	w.summary(w.A, "1 downloaded")
+	w.wantEverywhere(map[string]string{"by-a.txt": "contended", "by-b.txt": "contended", "k": "k"})
 }
 
 func syncSymlinks(t *testing.T, w *syncWorld) {
@@ -481,6 +537,54 @@ func syncUnicodeNames(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(files)
 }
 
+// syncSortOrder uses names that sort differently as paths and as keys
+// unless the walk puts "/" after a directory's name: the three sides are
+// merged in one order, and a pass after the sync must find nothing to do.
+func syncSortOrder(t *testing.T, w *syncWorld) {
+	files := map[string]string{"a b": "1", "a-b": "2", "a.b": "3", "a/b": "4", "a/b/c": "5", "a/b-c": "6",
+		"a/b.c": "7", "a0": "8", "a/b c/d": "9", "A": "10", "a!": "11"}
+	delete(files, "a/b") // a path cannot be a file and a directory
+	remote := []string{"a-b", "a/b.c", "a0"}
+	for rel, c := range files {
+		if slices.Contains(remote, rel) {
+			w.put(rel, c)
+		} else {
+			w.write(w.A, rel, c)
+		}
+	}
+	w.summary(w.A, fmt.Sprintf("%d uploaded, %d downloaded", len(files)-len(remote), len(remote)))
+	w.summary(w.B, fmt.Sprintf("%d downloaded", len(files)))
+	w.summary(w.A, nothing)
+	w.summary(w.B, nothing)
+	w.wantEverywhere(files)
+}
+
+// syncUnsafeKeys puts keys that cannot be paths in the folder: the sync
+// must skip them, write nothing outside the folder, and sync the rest.
+func syncUnsafeKeys(t *testing.T, w *syncWorld) {
+	unsafe := []string{"../escape.txt", "a/../../escape2.txt", "double//slash.txt", "./dot.txt", ".cairn/state-like"}
+	for _, rel := range unsafe {
+		w.put(rel, "unsafe "+rel)
+	}
+	w.skip = func(rel string) bool { return slices.Contains(unsafe, rel) }
+	res, err := w.b.store.ListObjects(context.Background(), w.bucket, objstore.ListOptions{Prefix: w.prefix})
+	if err != nil || len(res.Objects) != len(unsafe) {
+		t.Fatalf("the bucket holds %+v (%v), want the %d keys as put", res.Objects, err, len(unsafe))
+	}
+	w.put("fine.txt", "fine")
+	w.summary(w.A, "1 downloaded")
+	w.summary(w.B, "1 downloaded")
+	w.wantEverywhere(map[string]string{"fine.txt": "fine"})
+	for _, p := range []string{filepath.Join(w.A, "..", "escape.txt"), filepath.Join(w.A, "..", "escape2.txt"), filepath.Join(w.A, "..", "..", "escape2.txt")} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s exists: the sync wrote outside its folder (%v)", p, err)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(w.A, ".cairn", "state-like")); !os.IsNotExist(err) {
+		t.Errorf("a key under .cairn/ was written into the state directory (%v)", err)
+	}
+}
+
 func syncIgnored(t *testing.T, w *syncWorld) {
 	w.write(w.A, "keep.txt", "keep")
 	w.write(w.A, ".cairnignore", "build/\n*.log\n")
@@ -570,7 +674,7 @@ func syncBackupDeleteMarker(t *testing.T, w *syncWorld) {
 	w.remove(w.A, "a")
 	w.summary(w.A, "1 deleted remotely", "--mode", "backup")
 	w.wantRemote(map[string]string{"b": "content of b", "c": "content of c"})
-	vs := w.versions()["a"]
+	vs := w.versions("a")
 	latest := slices.IndexFunc(vs, func(v version) bool { return v.latest })
 	kept := slices.ContainsFunc(vs, func(v version) bool { return v.content == digest([]byte("content of a")) })
 	if len(vs) != 2 || latest < 0 || !vs[latest].deleteMarker || !kept {
@@ -614,7 +718,7 @@ func syncSlowWrite(t *testing.T, w *syncWorld) {
 	if maxGap >= settle {
 		t.Logf("the writer paused %v between chunks, longer than --settle: a partial upload was allowed", maxGap)
 	} else {
-		for _, v := range w.versions()["slow.log"] {
+		for _, v := range w.versions("slow.log") {
 			if v.content != digest(full) {
 				t.Errorf("slow.log has a version %s holding %s, a part of the file", v.id, v.content)
 			}
@@ -622,6 +726,30 @@ func syncSlowWrite(t *testing.T, w *syncWorld) {
 	}
 	w.ok(w.B)
 	w.inSync(w.A, w.B)
+}
+
+// syncLiveTwoMachines runs cairn sync continuously on both folders and
+// follows changes made on either.
+func syncLiveTwoMachines(t *testing.T, w *syncWorld) {
+	w.seed(map[string]string{"k": "k"})
+	live := []string{"--settle", "200ms", "--interval", "1s"}
+	bgA, bgB := w.start(w.A, live...), w.start(w.B, live...)
+	has := func(dir, rel, content string) func() bool {
+		return func() bool { return w.localTree(dir)[rel] == digest([]byte(content)) }
+	}
+	w.write(w.A, "doc.txt", "written on A")
+	syncEventually(t, "B to get doc.txt", has(w.B, "doc.txt", "written on A"))
+	w.write(w.B, "doc.txt", "edited on B")
+	syncEventually(t, "A to get B's edit", has(w.A, "doc.txt", "edited on B"))
+	w.rename(w.A, "doc.txt", "renamed.txt")
+	syncEventually(t, "B to get the rename", func() bool {
+		tree := w.localTree(w.B)
+		_, old := tree["doc.txt"]
+		return !old && tree["renamed.txt"] == digest([]byte("edited on B"))
+	})
+	bgA.stop(t)
+	bgB.stop(t)
+	w.wantEverywhere(map[string]string{"k": "k", "renamed.txt": "edited on B"})
 }
 
 // writeSlowly writes n chunks of 1 KiB to path, pausing between them, and
