@@ -191,7 +191,7 @@ func (r *syncRecorder) passDone(s engine.Summary, err error) {
 	case s.Failed > 0:
 		r.lastErr = errors.Join(s.Errors...).Error()
 	default:
-		r.lastSync = time.Now()
+		r.lastSync, r.lastErr = time.Now(), ""
 		r.m.syncLast.WithLabelValues(r.name).Set(float64(r.lastSync.Unix()))
 	}
 }
