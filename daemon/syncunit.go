@@ -53,7 +53,7 @@ func (u *syncUnit) run(ctx context.Context, ready func()) error {
 		return err
 	}
 	log := u.env.log.With("sync", u.cfg.Name)
-	if err := EnsureVersioning(ctx, st, p, u.cfg.EnableVersioning, log.Info, log.Warn); err != nil {
+	if err := ensureVersioning(ctx, st, p, u.cfg.EnableVersioning, log.Info, log.Warn); err != nil {
 		return err
 	}
 	if err := p.Save(); err != nil {
@@ -108,10 +108,10 @@ func (u *syncUnit) runEngine(ctx context.Context, e *engine.Engine) error {
 
 func (u *syncUnit) fill(st *UnitStatus) { u.rec.fill(st) }
 
-// EnsureVersioning makes sure the bucket of p exists and, in backup mode,
+// ensureVersioning makes sure the bucket of p exists and, in backup mode,
 // keeps versions; enable turns versioning on. A two-way sync without
 // versions only warns.
-func EnsureVersioning(ctx context.Context, st objstore.Store, p pair.Pair, enable bool, info, warn func(string, ...any)) error {
+func ensureVersioning(ctx context.Context, st objstore.Store, p pair.Pair, enable bool, info, warn func(string, ...any)) error {
 	v, err := st.GetBucketVersioning(ctx, p.Bucket)
 	if err != nil {
 		return fmt.Errorf("s3://%s: %w", p.Bucket, err)
