@@ -107,6 +107,7 @@ type ConfigError struct {
 	Msg  string
 }
 
+// Error is "FILE:LINE: reason".
 func (e *ConfigError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
