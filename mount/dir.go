@@ -25,7 +25,11 @@ var (
 type listing struct {
 	at      time.Time
 	entries map[string]listEntry
-	// ahead reads the entries' attributes for the lookups that follow.
+	// prefix is the directory's, names its entries in order.
+	prefix string
+	names  []string
+	// ahead reads the entries' attributes for the lookups that follow,
+	// from the first of them on; nil until then.
 	ahead *statahead
 }
 
@@ -238,12 +242,12 @@ func (n *node) Readdir(ctx context.Context) (fs.DirStream, syscall.Errno) {
 	if err != nil {
 		return nil, toErrno(err)
 	}
-	names := make([]string, 0, len(l.entries))
+	l.prefix = prefix
+	l.names = make([]string, 0, len(l.entries))
 	for name := range l.entries {
-		names = append(names, name)
+		l.names = append(l.names, name)
 	}
-	slices.Sort(names)
-	l.ahead = n.fsys.startStatahead(prefix, l, names)
+	slices.Sort(l.names)
 	n.setListing(l)
 	entries := make([]fuse.DirEntry, 0, len(l.entries))
 	for name, e := range l.entries {

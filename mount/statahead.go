@@ -2,17 +2,18 @@ package mount
 
 import (
 	"context"
-	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// The kernel follows every readdir with a lookup of each entry
-// (READDIRPLUS), and a lookup needs a HEAD: the listing carries no user
-// metadata. A statahead issues those HEADs in parallel as soon as the
-// listing is in, in the order the lookups come, so that each lookup finds
-// its attributes read.
+// A lookup needs a HEAD: a listing carries no user metadata. A program
+// that stats the entries of a directory it listed (ls -l) looks them up
+// one after the other. A statahead holds the attributes of a listing's
+// entries: the first lookup of an entry makes its HEAD and starts the
+// HEADs of the entries after it in parallel, until one already read, so
+// that the lookups that follow in order find their attributes read. Each
+// entry is read at most once per statahead, whatever order the lookups
+// come in.
 const (
 	// statAheadWorkers is how many HEADs of one directory run at once.
 	statAheadWorkers = 32
@@ -26,133 +27,158 @@ const (
 // statahead reads the attributes of a listing's entries ahead of their
 // lookups.
 type statahead struct {
-	cancel context.CancelFunc
-	byName map[string]*aheadAttrs
-	// prefix and names (sorted) are what it reads, so that it can start
-	// again from one of them.
-	prefix string
-	names  []string
+	ctx     context.Context
+	cancel  context.CancelFunc
+	prefix  string
+	entries []*aheadAttrs
+	index   map[string]int
+}
+
+// aheadAttrs are the attributes of one entry, once done is closed. Whoever
+// claims the entry reads them and closes done.
+type aheadAttrs struct {
+	name    string
+	dir     bool
+	claimed atomic.Bool
+	done    chan struct{}
+	a       attrs
+	err     error
+	at      time.Time // when the HEAD answered
 }
 
 // aheadState is what a statahead holds of one entry.
 type aheadState int
 
 const (
-	aheadNone  aheadState = iota // nothing usable: not read ahead, failed, or older than the node's
-	aheadFresh                   // attributes to use
-	aheadStale                   // attributes older than the metadata TTL
+	aheadNone   aheadState = iota // nothing usable: failed, or older than the node's
+	aheadFresh                    // attributes to use
+	aheadStale                    // attributes older than the metadata TTL
+	aheadAbsent                   // an entry it does not read
 )
 
-// aheadAttrs are the attributes of one entry, once done is closed.
-type aheadAttrs struct {
-	done chan struct{}
-	a    attrs
-	err  error
-	at   time.Time // when the HEAD answered
-}
-
-// startStatahead reads the attributes of the entries names (sorted, as
-// Readdir returns them) of the listing l of the directory whose keys start
-// with prefix.
-func (f *FS) startStatahead(prefix string, l *listing, names []string) *statahead {
-	names = names[:min(len(names), statAheadMax)]
+// newStatahead returns a statahead of the listing l of the directory whose
+// keys start with prefix; it reads nothing until asked.
+func newStatahead(prefix string, l *listing) *statahead {
+	names := l.names[:min(len(l.names), statAheadMax)]
 	ctx, cancel := context.WithTimeout(context.Background(), statAheadFor)
-	s := &statahead{cancel: cancel, byName: make(map[string]*aheadAttrs, len(names)), prefix: prefix, names: names}
-	for _, name := range names {
-		s.byName[name] = &aheadAttrs{done: make(chan struct{})}
+	s := &statahead{ctx: ctx, cancel: cancel, prefix: prefix,
+		entries: make([]*aheadAttrs, len(names)), index: make(map[string]int, len(names))}
+	for i, name := range names {
+		s.entries[i] = &aheadAttrs{name: name, dir: l.entries[name].dir, done: make(chan struct{})}
+		s.index[name] = i
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(statAheadWorkers, len(names)) {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(names)); i = next.Add(1) - 1 {
-				name := names[i]
-				f.readAhead(ctx, prefix+name, l.entries[name].dir, s.byName[name])
-			}
-		})
-	}
-	go func() { wg.Wait(); cancel() }()
 	return s
 }
 
-// readAhead reads the attributes of key (a directory's prefix without its
-// slash when dir) into r and closes r.done; once ctx is done, it only
-// closes it.
-func (f *FS) readAhead(ctx context.Context, key string, dir bool, r *aheadAttrs) {
-	defer close(r.done)
-	if r.err = ctx.Err(); r.err != nil {
-		return
+// readFrom reads, with up to statAheadWorkers HEADs at once, the entries
+// from index i on until it meets one already claimed.
+func (s *statahead) readFrom(f *FS, i int) {
+	var next atomic.Int64
+	var stopped atomic.Bool
+	next.Store(int64(i))
+	for range min(statAheadWorkers, len(s.entries)-i) {
+		go func() {
+			for !stopped.Load() {
+				k := next.Add(1) - 1
+				if k >= int64(len(s.entries)) {
+					return
+				}
+				e := s.entries[k]
+				if !e.claimed.CompareAndSwap(false, true) {
+					stopped.Store(true)
+					return
+				}
+				f.readAhead(s.ctx, s.prefix+e.name, e)
+			}
+		}()
 	}
-	if dir {
-		r.a, r.err = f.dirAttrs(ctx, key+"/")
-	} else {
-		r.a, r.err = f.fileAttrs(ctx, key)
-	}
-	r.at = time.Now()
 }
 
-// stop abandons the HEADs not yet made.
+// readAhead reads the attributes of the entry e below prefix into it and
+// closes e.done; once ctx is done, it only closes it.
+func (f *FS) readAhead(ctx context.Context, key string, e *aheadAttrs) {
+	defer close(e.done)
+	if e.err = ctx.Err(); e.err != nil {
+		return
+	}
+	if e.dir {
+		e.a, e.err = f.dirAttrs(ctx, key+"/")
+	} else {
+		e.a, e.err = f.fileAttrs(ctx, key)
+	}
+	e.at = time.Now()
+}
+
+// stop abandons the HEADs not made yet.
 func (s *statahead) stop() {
 	if s != nil {
 		s.cancel()
 	}
 }
 
-// get returns the attributes read ahead for name, waiting for their HEAD
-// if it is under way: fresh when they were read after since and within
-// the metadata TTL.
-func (s *statahead) get(ctx context.Context, name string, since time.Time, ttl time.Duration) (attrs, aheadState) {
-	if s == nil {
-		return attrs{}, aheadNone
-	}
-	r, ok := s.byName[name]
+// get returns the attributes of name: read before, being read (it waits
+// for them), or read now, with the entries after it started. They are
+// fresh when read after since and within the metadata TTL.
+func (s *statahead) get(ctx context.Context, f *FS, name string, since time.Time) (attrs, aheadState) {
+	i, ok := s.index[name]
 	if !ok {
-		return attrs{}, aheadNone
+		return attrs{}, aheadAbsent
+	}
+	e := s.entries[i]
+	if e.claimed.CompareAndSwap(false, true) {
+		s.readFrom(f, i+1)
+		f.readAhead(s.ctx, s.prefix+name, e)
 	}
 	select {
-	case <-r.done:
+	case <-e.done:
 	case <-ctx.Done():
 		return attrs{}, aheadNone
 	}
 	switch {
-	case r.err != nil || !r.at.After(since):
+	case e.err != nil || !e.at.After(since):
 		return attrs{}, aheadNone
-	case time.Since(r.at) >= ttl:
+	case time.Since(e.at) >= f.opts.MetadataTTL:
 		return attrs{}, aheadStale
 	}
-	return r.a, aheadFresh
+	return e.a, aheadFresh
 }
 
-// aheadAttrs returns the attributes of entry name read ahead by the
-// directory's last Readdir, when they are newer than since and fresh.
-// Once they are stale, it starts reading again from name on: the entries
-// of a listing are looked at again in turn (ls -l stats every entry after
-// its readdir, which in a large directory outlasts the TTL).
+// aheadAttrs returns the attributes of entry name of the directory's
+// listing through its statahead, when they are newer than since and
+// fresh. A listing older than the metadata TTL starts none; once the
+// attributes read are stale, a new statahead reads them again (ls -l of
+// a large directory stats its entries for longer than the TTL).
 func (n *node) aheadAttrs(ctx context.Context, name string, since time.Time) (attrs, bool) {
-	n.mu.Lock()
-	var s *statahead
-	if n.list != nil {
-		s = n.list.ahead
+	s := n.statahead(nil)
+	if s == nil {
+		return attrs{}, false
 	}
-	n.mu.Unlock()
-	a, st := s.get(ctx, name, since, n.fsys.opts.MetadataTTL)
+	a, st := s.get(ctx, n.fsys, name, since)
 	if st == aheadStale {
-		n.restartAhead(s, name)
+		if s = n.statahead(s); s != nil {
+			a, st = s.get(ctx, n.fsys, name, since)
+		}
 	}
 	return a, st == aheadFresh
 }
 
-// restartAhead replaces the directory's statahead old, unless another
-// replaced it already, with one that reads its entries again from name.
-func (n *node) restartAhead(old *statahead, name string) {
+// statahead returns the statahead of the directory's listing, creating
+// one for a fresh listing that has none, or in place of stale (which the
+// caller found stale) when that is the one in place.
+func (n *node) statahead(stale *statahead) *statahead {
 	n.mu.Lock()
+	defer n.mu.Unlock()
 	l := n.list
-	if l == nil || l.ahead != old {
-		n.mu.Unlock()
-		return
+	switch {
+	case l == nil:
+		return nil
+	case stale != nil && l.ahead == stale:
+	case l.ahead != nil:
+		return l.ahead
+	case time.Since(l.at) >= n.fsys.opts.MetadataTTL:
+		return nil
 	}
-	i, _ := slices.BinarySearch(old.names, name)
-	l.ahead = n.fsys.startStatahead(old.prefix, l, old.names[i:])
-	n.mu.Unlock()
-	old.stop()
+	stale.stop()
+	l.ahead = newStatahead(l.prefix, l)
+	return l.ahead
 }

@@ -1,13 +1,18 @@
 package mount
 
 import (
+	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cairnfs/cairn/objstore"
 )
 
 // TestListingShowsEachEntrysOwnAttrs lists a directory of files that
@@ -55,5 +60,48 @@ func TestListingShowsEachEntrysOwnAttrs(t *testing.T) {
 	}
 	if s.Uid != 42 || s.Mode&0o777 != 0o644 {
 		t.Fatalf("d/f000 after a change in the store: uid %d mode %o, want 42 and 0644", s.Uid, s.Mode)
+	}
+}
+
+// headCounter is a Store that counts HeadObject calls.
+type headCounter struct {
+	objstore.Store
+	heads atomic.Int32
+}
+
+func (c *headCounter) HeadObject(ctx context.Context, bucket, key string, opts objstore.GetOptions) (objstore.ObjectInfo, error) {
+	c.heads.Add(1)
+	return c.Store.HeadObject(ctx, bucket, key, opts)
+}
+
+// TestWalkWithoutHeadPerFile walks a tree as find does (a readdir of
+// every directory, stats of directories only): the walk sees every file,
+// and the store is asked for the attributes of the directories, not of
+// each file.
+func TestWalkWithoutHeadPerFile(t *testing.T) {
+	st := &headCounter{Store: newStore(t)}
+	const dirs, files = 4, 50
+	for d := range dirs {
+		for i := range files {
+			put(t, st, fmt.Sprintf("tree/d%d/f%02d", d, i), "x", nil)
+		}
+	}
+	_, dir := mountStore(t, st, Options{})
+	st.heads.Store(0)
+	seen := 0
+	err := filepath.WalkDir(filepath.Join(dir, "tree"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			seen++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != dirs*files {
+		t.Fatalf("walk saw %d files, want %d", seen, dirs*files)
+	}
+	if n := st.heads.Load(); n >= files {
+		t.Fatalf("walk of %d files in %d directories made %d HEADs, want about one a directory", dirs*files, dirs, n)
 	}
 }
