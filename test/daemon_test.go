@@ -103,8 +103,16 @@ syncs:
 
 	e.ok("sync", "pause", "notes")
 	e.waitStates(d, map[string]string{"s3": "running", "photos": "running", "shared": "running", "notes": "paused"})
+	// Written while paused, synced once resumed.
+	if err := os.WriteFile(filepath.Join(folder, "later.txt"), []byte("after the pause"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	e.ok("sync", "resume", "notes")
 	e.waitStates(d, map[string]string{"s3": "running", "photos": "running", "shared": "running", "notes": "running"})
+	e.waitFor(d, "later.txt synced after resume", func() bool {
+		out, _, code := e.run("cp", "s3://team/notes/later.txt", "-")
+		return code == 0 && out == "after the pause"
+	})
 	if _, errOut, code := e.run("sync", "pause", "nosuch"); code != 1 || !strings.Contains(errOut, `no sync named "nosuch"`) {
 		t.Errorf("pause of an unknown sync: exit %d, %s", code, errOut)
 	}
