@@ -45,6 +45,8 @@ type entry struct {
 	restarts int
 	// held keeps a unit stopped on request: StatePaused or StateUnmounted.
 	held string
+	// stopErr is what the unit's last stop failed with.
+	stopErr error
 }
 
 func newSupervisor(ctx context.Context, e *env) *supervisor {
@@ -101,6 +103,10 @@ func (s *supervisor) loop(ctx context.Context, e *entry) {
 		started := time.Now()
 		err := e.u.run(ctx, func() { s.locked(func() { s.setState(e, StateRunning, "") }) })
 		if ctx.Err() != nil {
+			if err != nil {
+				s.log.Error("unit stopped with an error", "kind", e.spec.kind, "name", e.spec.name, "err", err)
+				s.locked(func() { e.lastErr, e.stopErr = err.Error(), err })
+			}
 			break
 		}
 		if err == nil {
@@ -184,11 +190,13 @@ func (s *supervisor) hold(kind, name, state string) error {
 		s.mu.Unlock()
 		return notFoundf("no %s named %q", kind, name)
 	}
-	e.held = state
+	e.held, e.stopErr = state, nil
 	s.mu.Unlock()
 	e.cancel()
 	<-e.done
-	return nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return e.stopErr
 }
 
 // resume starts a unit held stopped.
