@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/disk"
 	"time"
 )
 
@@ -22,9 +25,10 @@ type testDaemon struct {
 	head   string
 }
 
-func startDaemon(t *testing.T, body string) *testDaemon {
+func startDaemon(t *testing.T, body string, buckets ...string) *testDaemon {
 	t.Helper()
 	dir := t.TempDir()
+	makeBuckets(t, filepath.Join(dir, "data"), buckets...)
 	td := &testDaemon{t: t, config: filepath.Join(dir, "cairn.yaml"),
 		head: fmt.Sprintf("data: %s\nsocket: %s\n", filepath.Join(dir, "data"), filepath.Join(dir, "c.sock"))}
 	td.write(body)
@@ -154,4 +158,48 @@ func TestControlOfUnknownUnits(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("control socket mode: %v, %v", fi.Mode(), err)
 	}
+}
+
+// makeBuckets creates buckets in the embedded store of data.
+func makeBuckets(t *testing.T, data string, buckets ...string) {
+	t.Helper()
+	if len(buckets) == 0 {
+		return
+	}
+	st, err := disk.Open(data, disk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, b := range buckets {
+		if err := st.CreateBucket(context.Background(), b, objstore.CreateBucketOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSyncPausesAndResumes(t *testing.T) {
+	folder := t.TempDir()
+	if err := os.WriteFile(filepath.Join(folder, "a.txt"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	td := startDaemon(t, fmt.Sprintf("syncs:\n  - {name: s, local: %s, remote: s3://bucket/p}\n", folder), "bucket")
+	td.wait("a.txt synced", func(u map[string]UnitStatus) bool { return u["s"].LastSync != nil && u["s"].BytesMoved == 5 })
+	ctx := context.Background()
+	if err := td.c.Pause(ctx, "s"); err != nil {
+		t.Fatal(err)
+	}
+	td.wait("s paused", func(u map[string]UnitStatus) bool { return u["s"].State == StatePaused })
+	if err := td.c.Pause(ctx, "s"); err != nil {
+		t.Errorf("pause of a paused sync: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "b.txt"), []byte("world!"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := td.c.Resume(ctx, "s"); err != nil {
+		t.Fatal(err)
+	}
+	td.wait("b.txt synced after resume", func(u map[string]UnitStatus) bool {
+		return u["s"].State == StateRunning && u["s"].BytesMoved == 11 && u["s"].Files == 2
+	})
 }
