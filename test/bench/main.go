@@ -20,6 +20,8 @@
 //	-rounds N              slices per side; cairn and its ceiling alternate
 //	                       slice by slice, the first side switching each time,
 //	                       so that drift in the machine hits both (default 3).
+//	                       sync suite: runs of each initial sync, the first
+//	                       contender rotating; the median is reported.
 //	-cases REGEXP          run only cases whose name matches (e.g. 'PUT|GET';
 //	                       a run without LIST cases skips the million-key bucket).
 //	-sizes LIST            object sizes of PUT and GET in every suite (default:
@@ -73,15 +75,16 @@
 //	sync     the initial sync of a tree by cairn sync --once, rclone sync,
 //	         rclone bisync --resync and aws s3 sync, each from its own copy
 //	         (hard links) into a bucket of its own of one cairn serve
-//	         subprocess, all with their defaults, timed to their exit: 10,000
-//	         files of 4 KiB in 100 directories (case small), 1 GiB in files
-//	         of 64 MiB (large). Then the time from a local write to the
-//	         remote object under a running cairn sync, over 100 overwrites
-//	         of 4 KiB files in a folder of the small tree: with its default
-//	         --settle (latency-default) and with --settle 100ms
-//	         (latency-100ms); no other contender watches a folder. Needs
-//	         rclone and the aws CLI (make deps); leaves nothing running.
-//	         About 8 minutes (-short: 4), most of it the edits.
+//	         subprocess, all with their defaults, timed to their exit (the
+//	         median of -rounds runs): 10,000 files of 4 KiB in 100
+//	         directories (case small), 1 GiB in files of 64 MiB (large).
+//	         Then the time from a local write to the remote object under a
+//	         running cairn sync, over 100 overwrites of 4 KiB files in a
+//	         folder of the small tree: with its default --settle
+//	         (latency-default) and with --settle 100ms (latency-100ms); no
+//	         other contender watches a folder. Needs rclone and the aws CLI
+//	         (make deps); leaves nothing running. About 15 minutes (-short:
+//	         5).
 //
 // Ratios are cairn/ceiling (server/engine in the server suite); the goal
 // column carries the targets cairn is held to: in the engine suite large

@@ -58,7 +58,7 @@ func (syncSuite) run(ctx context.Context, e *env) (_ *table, err error) {
 		}
 		st.latency = append(st.latency, res)
 	}
-	t.notes = syncNotes(r, st)
+	t.notes = syncNotes(e, r, st)
 	return t, nil
 }
 

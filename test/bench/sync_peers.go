@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -111,7 +112,9 @@ type syncRow struct {
 
 // initialSync writes the tree once, then has every contender sync a copy
 // of it of its own (hard links to the same files) into its bucket, each
-// timed from its start to its exit and checked against the server.
+// timed from its start to its exit and checked against the server. It
+// does so -rounds times, each into a new prefix from a new copy, the
+// contender that goes first rotating, and keeps each one's median.
 func (r *syncRig) initialSync(ctx context.Context, e *env, ds dataset) (syncRow, error) {
 	row := syncRow{ds: ds, took: map[string]time.Duration{}}
 	src := filepath.Join(r.root, "src", ds.name)
@@ -119,36 +122,67 @@ func (r *syncRig) initialSync(ctx context.Context, e *env, ds dataset) (syncRow,
 	if err := writeSource(ctx, src, ds); err != nil {
 		return row, err
 	}
-	for _, p := range syncPeers {
-		dir := filepath.Join(r.root, "trees", p.name, ds.name)
-		if err := linkTree(src, dir); err != nil {
-			return row, err
+	took := map[string][]time.Duration{}
+	for round := range e.cfg.rounds {
+		for _, p := range rotated(syncPeers, round) {
+			run, err := r.syncRound(ctx, p, src, ds, round)
+			if err != nil {
+				return row, fmt.Errorf("%s of %s: %w", p.name, ds.name, err)
+			}
+			e.logf("  round %d/%d %s: %v", round+1, e.cfg.rounds, p.name, run.took.Round(time.Millisecond))
+			took[p.name] = append(took[p.name], run.took)
+			if round == 0 {
+				r.runs = append(r.runs, run)
+			}
 		}
-		run, err := r.syncOnce(ctx, p, dir, ds)
-		if err != nil {
-			return row, fmt.Errorf("%s of %s: %w", p.name, ds.name, err)
-		}
-		e.logf("  %s: %v", p.name, run.took.Round(time.Millisecond))
-		row.took[p.name] = run.took
-		r.runs = append(r.runs, run)
+	}
+	for name, ts := range took {
+		row.took[name] = median(ts)
 	}
 	return row, nil
 }
 
-// syncOnce runs a contender's sync of dir, after flushing what the
-// server wrote before to the disk, and checks that the server holds the
-// tree.
-func (r *syncRig) syncOnce(ctx context.Context, p syncPeer, dir string, ds dataset) (syncRun, error) {
+// rotated is the contenders in the order of a round: each round starts
+// one further along, so that none always runs first or last.
+func rotated(peers []syncPeer, round int) []syncPeer {
+	k := round % len(peers)
+	return append(slices.Clone(peers[k:]), peers[:k]...)
+}
+
+// median is the middle of the durations (the lower one of an even count).
+func median(ts []time.Duration) time.Duration {
+	s := slices.Sorted(slices.Values(ts))
+	return s[(len(s)-1)/2]
+}
+
+// syncRound has a contender sync a new copy of src into the prefix of the
+// round: the tree's name, and the round's number after the first.
+func (r *syncRig) syncRound(ctx context.Context, p syncPeer, src string, ds dataset, round int) (syncRun, error) {
+	name := ds.name
+	if round > 0 {
+		name = fmt.Sprintf("%s-%d", ds.name, round+1)
+	}
+	dir := filepath.Join(r.root, "trees", p.name, name)
+	if err := linkTree(src, dir); err != nil {
+		return syncRun{}, err
+	}
+	return r.syncOnce(ctx, p, dir, name, ds)
+}
+
+// syncOnce runs a contender's sync of dir into the prefix name, after
+// flushing what the server wrote before to the disk, and checks that the
+// server holds the tree.
+func (r *syncRig) syncOnce(ctx context.Context, p syncPeer, dir, name string, ds dataset) (syncRun, error) {
 	home, err := r.home(p.name)
 	if err != nil {
 		return syncRun{}, err
 	}
-	bucket, prefix := peerBucket(p.name), ds.name+"/"
-	bin, args, env := p.command(r, home, dir, "s3://"+bucket+"/"+ds.name)
+	bucket, prefix := peerBucket(p.name), name+"/"
+	bin, args, env := p.command(r, home, dir, "s3://"+bucket+"/"+name)
 	if err := syncFS(r.root); err != nil {
 		return syncRun{}, err
 	}
-	took, err := r.runTimed(ctx, ds.name+"-"+p.name, env, bin, args...)
+	took, err := r.runTimed(ctx, name+"-"+p.name, env, bin, args...)
 	if err != nil {
 		return syncRun{}, err
 	}

@@ -151,10 +151,10 @@ func millis(d time.Duration) string {
 }
 
 // syncNotes say what each contender ran and how each figure was taken.
-func syncNotes(r *syncRig, st *syncTable) []string {
+func syncNotes(e *env, r *syncRig, st *syncTable) []string {
 	var notes []string
 	if len(st.initial) > 0 {
-		notes = initialNotes(r)
+		notes = initialNotes(r, e.cfg.rounds)
 	}
 	if len(st.latency) > 0 {
 		notes = append(notes, latencyNotes(st)...)
@@ -163,18 +163,19 @@ func syncNotes(r *syncRig, st *syncTable) []string {
 }
 
 // initialNotes say how the initial syncs ran, and their commands.
-func initialNotes(r *syncRig) []string {
+func initialNotes(r *syncRig, rounds int) []string {
 	notes := []string{
 		"Initial sync: seconds from the start of the command to its exit, lower is better; /X is X's time over cairn's",
 		"  (how many times faster cairn was). Every contender syncs its own copy of the same tree (hard links to the same",
 		"  files, last modified an hour before, flushed to disk) into an empty prefix of a bucket of its own on one cairn",
 		"  serve (a subprocess on 127.0.0.1, data on the same disk); what the server wrote before is flushed first, and",
-		"  after each run the server must hold every file. One run each, in the order of the columns. All with defaults:",
+		fmt.Sprintf("  after each run the server must hold every file. The median of %d runs each (-rounds), each into a new prefix", rounds),
+		"  from a new copy, the contender that goes first rotating every round. All with their defaults:",
 		fmt.Sprintf("  cairn sync two-way, --concurrency %d; rclone --transfers 4 --checkers 8, configured by RCLONE_CONFIG_CAIRN_*",
 			engine.DefaultConcurrency),
 		"  (provider Other, path-style); aws CLI v2 with credentials in the environment.",
 		"The goal ≥2× rclone holds cairn to twice the speed of rclone sync and of rclone bisync alike.",
-		fmt.Sprintf("Commands, at %s:", r.root),
+		fmt.Sprintf("Commands of the first round, at %s:", r.root),
 	}
 	for _, run := range r.runs {
 		notes = append(notes, fmt.Sprintf("  %-13s %-6s %s", run.peer, run.set, run.command))
