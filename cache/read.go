@@ -68,6 +68,32 @@ func (c *Cache) ReadAt(ctx context.Context, obj ObjectID, size int64, p []byte, 
 	return int(n), nil
 }
 
+// Slice returns the bytes [off, off+n) of the object version obj (size
+// bytes in all, n cut at its end) when they lie within one block: a slice
+// of the cached block, which the caller must not modify, so that a read
+// of it needs no copy. ok is false, with nothing read, when they span
+// blocks or off is outside the object.
+func (c *Cache) Slice(ctx context.Context, obj ObjectID, size, off, n int64, fetch Fetcher) (b []byte, ok bool, err error) {
+	if off < 0 || off >= size || n <= 0 {
+		return nil, false, nil
+	}
+	n = min(n, size-off)
+	idx := off / c.bs
+	if (off+n-1)/c.bs != idx {
+		return nil, false, nil
+	}
+	if !c.begin() {
+		return nil, false, ErrClosed
+	}
+	defer c.wg.Done()
+	blocks, err := c.blocks(ctx, obj, size, idx, idx, fetch)
+	if err != nil {
+		return nil, false, err
+	}
+	lo := off - idx*c.bs
+	return blocks[0][lo : lo+n : lo+n], true, nil
+}
+
 // blocks returns blocks first..last of the object, from the tiers or
 // fetched.
 func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int64, fetch Fetcher) ([][]byte, error) {

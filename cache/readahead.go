@@ -48,6 +48,20 @@ func (r *Readahead) ReadAt(ctx context.Context, p []byte, off int64) (int, error
 	return r.c.ReadAt(ctx, r.obj, r.size, p, off, r.fetch)
 }
 
+// Read records the read, prefetches if it is sequential, and returns the
+// bytes [off, off+len(p)) of the object, cut at its end: a slice of the
+// cached block when they lie within one (Cache.Slice; the caller must not
+// modify it), else p filled like Cache.ReadAt, with io.EOF when the read
+// reaches the end.
+func (r *Readahead) Read(ctx context.Context, p []byte, off int64) ([]byte, error) {
+	r.Observe(off, int64(len(p)))
+	if b, ok, err := r.c.Slice(ctx, r.obj, r.size, off, int64(len(p)), r.fetch); ok || err != nil {
+		return b, err
+	}
+	k, err := r.c.ReadAt(ctx, r.obj, r.size, p, off, r.fetch)
+	return p[:k], err
+}
+
 // Observe records a read of n bytes at off and, when it continues a
 // sequential stream, grows the window and prefetches the part of
 // [off+n, off+n+window) not yet requested, starting at the first block

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"io"
 	"sync/atomic"
 	"testing"
 )
@@ -129,5 +130,24 @@ func TestFailedPrefetchLetsReaderFetch(t *testing.T) {
 	<-done
 	if n := src.calls.Load(); n != 1 {
 		t.Fatalf("reader made %d fetches after the prefetch failed, want 1", n)
+	}
+}
+
+// TestReadaheadReadWithinAndAcrossBlocks reads through Readahead.Read
+// within one block (a slice of the cached block), across blocks and at
+// the end of the object: the bytes are the object's every time.
+func TestReadaheadReadWithinAndAcrossBlocks(t *testing.T) {
+	src := newSource(10*testBlock+100, 23)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
+	ra := NewReadahead(c, obj1, src.size(), src.fetch, 0)
+	for _, r := range [][2]int64{{0, testBlock}, {testBlock + 10, 100}, {3*testBlock - 50, 200}, {10 * testBlock, 100}, {10*testBlock + 50, 4096}} {
+		got, err := ra.Read(context.Background(), make([]byte, r[1]), r[0])
+		want := src.data[r[0]:min(r[0]+r[1], src.size())]
+		if err != nil && !errors.Is(err, io.EOF) {
+			t.Fatalf("Read(%d, %d): %v", r[0], r[1], err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("Read(%d, %d) returned %d bytes that differ from the object's %d", r[0], r[1], len(got), len(want))
+		}
 	}
 }

@@ -91,7 +91,12 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 	var k int
 	var err error
 	if h, ok := f.(*handle); ok && h.ra != nil && h.etag == a.etag {
-		k, err = h.ra.ReadAt(ctx, p, off)
+		// A read within one block is answered with the cached block
+		// itself, without a copy.
+		var b []byte
+		if b, err = h.ra.Read(ctx, p, off); err == nil || errors.Is(err, io.EOF) {
+			return fuse.ReadResultData(b), 0
+		}
 	} else {
 		k, err = n.fsys.readAt(ctx, key, a, p, off)
 	}
