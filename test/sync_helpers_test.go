@@ -181,6 +181,9 @@ type syncWorld struct {
 	skip func(rel string) bool
 	// ledger maps a path to the digests of every content written there.
 	ledger map[string]map[string]bool
+	// carried maps a path to the paths its content was moved to by a
+	// rename or saved under as a conflict copy: its history may be there.
+	carried map[string][]string
 	// via names the endpoint a folder syncs through, when not the server's.
 	via map[string]string
 }
@@ -192,7 +195,8 @@ func newSyncWorld(t *testing.T, b *syncBackend, unversioned bool) *syncWorld {
 	sum := sha256.Sum256([]byte(t.Name()))
 	w := &syncWorld{t: t, b: b, bucket: fmt.Sprintf("sync-%x", sum[:8]), prefix: "team/shared/",
 		A: filepath.Join(t.TempDir(), "a"), B: filepath.Join(t.TempDir(), "b"), data: t.TempDir(),
-		skip: func(string) bool { return false }, ledger: map[string]map[string]bool{}, via: map[string]string{}}
+		skip: func(string) bool { return false }, ledger: map[string]map[string]bool{},
+		carried: map[string][]string{}, via: map[string]string{}}
 	for _, d := range []string{w.A, w.B} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -384,6 +388,11 @@ func (w *syncWorld) remove(dir, rel string) {
 // rename renames a local file or directory.
 func (w *syncWorld) rename(dir, from, to string) {
 	w.t.Helper()
+	for rel := range w.ledger {
+		if rest, ok := strings.CutPrefix(rel, from); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
+			w.carry(rel, to+rest)
+		}
+	}
 	dst := filepath.Join(dir, to)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		w.t.Fatal(err)
@@ -434,13 +443,15 @@ func (w *syncWorld) move(from, to string) {
 	if _, err := w.b.store.CopyObject(context.Background(), w.bucket, w.key(to), co); err != nil {
 		w.t.Fatalf("copy %s to %s: %v", from, to, err)
 	}
-	for d := range w.ledger[from] {
-		if w.ledger[to] == nil {
-			w.ledger[to] = map[string]bool{}
-		}
-		w.ledger[to][d] = true
-	}
+	w.carry(from, to)
 	w.del(from)
+}
+
+// carry notes that the content of from went on under the path to.
+func (w *syncWorld) carry(from, to string) {
+	if !slices.Contains(w.carried[from], to) {
+		w.carried[from] = append(w.carried[from], to)
+	}
 }
 
 // digest names a content in messages and comparisons: the content itself
@@ -641,7 +652,8 @@ func (w *syncWorld) versions(rel string) []version {
 
 // checkHistory asserts the promise of the sync: every content ever
 // written to a path, from either side, is current on some path of the
-// bucket or among the versions of its key.
+// bucket, or among the versions of its key or of a key it was carried to
+// (renamed, or saved as a conflict copy).
 func (w *syncWorld) checkHistory() {
 	w.t.Helper()
 	current := map[string]bool{}
@@ -649,19 +661,32 @@ func (w *syncWorld) checkHistory() {
 		current[d] = true
 	}
 	for rel, written := range w.ledger {
-		var versions []version
+		var history []version
 		for d := range written {
 			if current[d] {
 				continue
 			}
-			if versions == nil {
-				versions = w.versions(rel)
+			if history == nil {
+				history = w.history(rel, map[string]bool{})
 			}
-			if !slices.ContainsFunc(versions, func(v version) bool { return v.content == d }) {
-				w.t.Errorf("lost: %s was written to %s but is neither current on any path nor in its versions %v", d, rel, versions)
+			if !slices.ContainsFunc(history, func(v version) bool { return v.content == d }) {
+				w.t.Errorf("lost: %s was written to %s but is neither current on any path nor in the versions %v", d, rel, history)
 			}
 		}
 	}
+}
+
+// history returns the versions of rel and of every path it was carried to.
+func (w *syncWorld) history(rel string, seen map[string]bool) []version {
+	if seen[rel] {
+		return nil
+	}
+	seen[rel] = true
+	vs := w.versions(rel)
+	for _, to := range w.carried[rel] {
+		vs = append(vs, w.history(to, seen)...)
+	}
+	return vs
 }
 
 // conflictCopies returns the paths of tree that are conflict copies of rel.
@@ -695,6 +720,9 @@ func (w *syncWorld) wantConflict(rel, winner, loser string) {
 		if len(copies) != 1 || tree[copies[0]] != digest([]byte(loser)) {
 			w.t.Errorf("%s: conflict copies of %s are %v, want one holding %q (tree %v)", where, rel, copies, loser, tree)
 		}
+		for _, c := range copies {
+			w.carry(rel, c)
+		}
 	}
 }
 
@@ -702,6 +730,34 @@ func (w *syncWorld) wantConflict(rel, winner, loser string) {
 type background struct {
 	cmd  *exec.Cmd
 	done chan error
+	out  *lineLog
+}
+
+// lineLog keeps the lines a process printed and sends them to the test log.
+type lineLog struct {
+	log   *testLogWriter
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *lineLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	l.lines = append(l.lines, strings.Split(strings.TrimRight(string(p), "\n"), "\n")...)
+	l.mu.Unlock()
+	return l.log.Write(p)
+}
+
+// printed counts the lines that end with suffix.
+func (bg *background) printed(suffix string) int {
+	bg.out.mu.Lock()
+	defer bg.out.mu.Unlock()
+	n := 0
+	for _, l := range bg.out.lines {
+		if strings.HasSuffix(l, suffix) {
+			n++
+		}
+	}
+	return n
 }
 
 // start starts cairn sync of dir in the background (continuous unless
@@ -710,13 +766,13 @@ func (w *syncWorld) start(dir string, args ...string) *background {
 	w.t.Helper()
 	cmd := exec.Command(cairnBinary(w.t), w.syncArgs(w.endpoint(dir), dir, args)...)
 	cmd.Env = syncEnv()
-	cmd.Stdout = &testLogWriter{t: w.t, prefix: "cairn sync: "}
-	cmd.Stderr = cmd.Stdout
+	out := &lineLog{log: &testLogWriter{t: w.t, prefix: "cairn sync of " + w.side(dir) + ": "}}
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		w.t.Fatalf("start cairn sync: %v", err)
 	}
-	bg := &background{cmd: cmd, done: make(chan error, 1)}
+	bg := &background{cmd: cmd, done: make(chan error, 1), out: out}
 	go func() { bg.done <- cmd.Wait() }()
 	w.t.Cleanup(func() {
 		cmd.Process.Kill()

@@ -71,6 +71,9 @@ var syncScenarios = []syncScenario{
 	{name: "backup/remote-edits", run: syncBackupRemoteEdits},
 	{name: "backup/delete-marker", run: syncBackupDeleteMarker},
 	{name: "backup/unversioned", run: syncBackupUnversioned, unversioned: true},
+	{name: "backup/rename", run: syncBackupRename},
+	{name: "dry-run/changes-nothing", run: syncDryRun},
+	{name: "state/lost", run: syncStateLost},
 	{name: "continuous/slow-write", run: syncSlowWrite},
 	{name: "continuous/two-machines", run: syncLiveTwoMachines},
 	{name: "crash/mid-upload", run: syncCrashMidUpload},
@@ -240,6 +243,11 @@ func syncConflictTwoMachines(t *testing.T, w *syncWorld) {
 	w.summary(w.B, "1 conflicts kept") // A's upload is newer than B's edit
 	w.summary(w.A, "1 downloaded")
 	w.wantConflict("shared.md", "A's words", "B's words")
+	copies := conflictCopies(w.localTree(w.B), "shared.md")
+	w.remove(w.B, copies[0]) // looked at, and no longer wanted
+	w.summary(w.B, "1 deleted remotely")
+	w.summary(w.A, "1 deleted locally")
+	w.wantEverywhere(map[string]string{"shared.md": "A's words"})
 }
 
 func syncConflictBothCreated(t *testing.T, w *syncWorld) {
@@ -694,6 +702,52 @@ func syncBackupUnversioned(t *testing.T, w *syncWorld) {
 	w.wantRemote(map[string]string{"a.txt": "precious"})
 }
 
+func syncBackupRename(t *testing.T, w *syncWorld) {
+	w.write(w.A, "a.txt", "to be renamed")
+	w.write(w.A, "b.txt", "b")
+	w.summary(w.A, "2 uploaded", "--mode", "backup")
+	w.rename(w.A, "a.txt", "moved/a.txt")
+	w.summary(w.A, "1 renamed", "--mode", "backup")
+	w.wantRemote(map[string]string{"moved/a.txt": "to be renamed", "b.txt": "b"})
+	vs := w.versions("a.txt")
+	if !slices.ContainsFunc(vs, func(v version) bool { return v.latest && v.deleteMarker }) {
+		t.Errorf("versions of a.txt after the rename: %+v, want a delete marker on top", vs)
+	}
+}
+
+// syncDryRun lists what a pass would do and checks that nothing changed.
+func syncDryRun(t *testing.T, w *syncWorld) {
+	w.seed(map[string]string{"a": "a", "b": "b", "c": "c", "d": "d", "e": "e"})
+	w.write(w.A, "a", "a edited")
+	w.remove(w.A, "b")
+	w.put("c", "c edited remotely")
+	w.write(w.A, "new", "new")
+	before, remote := w.localTree(w.A), w.remoteTree()
+	wantLines(t, "dry run of A", w.dryRun(w.A), "upload a", "delete remote b", "download c", "upload new")
+	w.compare("folder A after a dry run", w.localTree(w.A), before)
+	w.compare("the bucket after a dry run", w.remoteTree(), remote)
+	w.summary(w.A, "2 uploaded, 1 downloaded, 1 deleted remotely")
+	w.summary(w.B, "3 downloaded, 1 deleted locally")
+	w.wantEverywhere(map[string]string{"a": "a edited", "c": "c edited remotely", "d": "d", "e": "e", "new": "new"})
+}
+
+// syncStateLost removes a folder's state (a reinstall): the next pass
+// must take identical files as synced, and keep both sides of the rest.
+func syncStateLost(t *testing.T, w *syncWorld) {
+	w.seed(map[string]string{"same.txt": "same", "same2.txt": "same too", "edited.txt": "base"})
+	if err := os.RemoveAll(filepath.Join(w.A, ".cairn")); err != nil {
+		t.Fatal(err)
+	}
+	newerThanNow()
+	w.write(w.A, "edited.txt", "edited while the state was gone")
+	w.summary(w.A, "1 conflicts kept")
+	w.summary(w.B, "2 downloaded") // edited.txt and its conflict copy
+	w.wantConflict("edited.txt", "edited while the state was gone", "base")
+	w.write(w.A, "same.txt", "an edit after")
+	w.summary(w.A, "1 uploaded")
+	w.summary(w.B, "1 downloaded")
+}
+
 // syncSlowWrite runs cairn sync continuously while a file is written in
 // chunks: the bucket must end with the whole file and never hold a part.
 func syncSlowWrite(t *testing.T, w *syncWorld) {
@@ -729,18 +783,21 @@ func syncSlowWrite(t *testing.T, w *syncWorld) {
 }
 
 // syncLiveTwoMachines runs cairn sync continuously on both folders and
-// follows changes made on either.
+// follows changes made on either. A change is made to a downloaded file
+// only once the sync has reported the download done.
 func syncLiveTwoMachines(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"k": "k"})
 	live := []string{"--settle", "200ms", "--interval", "1s"}
 	bgA, bgB := w.start(w.A, live...), w.start(w.B, live...)
-	has := func(dir, rel, content string) func() bool {
-		return func() bool { return w.localTree(dir)[rel] == digest([]byte(content)) }
+	got := func(bg *background, dir, rel, content string, downloads int) func() bool {
+		return func() bool {
+			return w.localTree(dir)[rel] == digest([]byte(content)) && bg.printed(" downloaded") >= downloads
+		}
 	}
 	w.write(w.A, "doc.txt", "written on A")
-	syncEventually(t, "B to get doc.txt", has(w.B, "doc.txt", "written on A"))
+	syncEventually(t, "B to get doc.txt", got(bgB, w.B, "doc.txt", "written on A", 1))
 	w.write(w.B, "doc.txt", "edited on B")
-	syncEventually(t, "A to get B's edit", has(w.A, "doc.txt", "edited on B"))
+	syncEventually(t, "A to get B's edit", got(bgA, w.A, "doc.txt", "edited on B", 1))
 	w.rename(w.A, "doc.txt", "renamed.txt")
 	syncEventually(t, "B to get the rename", func() bool {
 		tree := w.localTree(w.B)
