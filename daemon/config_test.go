@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +102,17 @@ func TestParseSize(t *testing.T) {
 		if _, err := ParseSize(in); err == nil {
 			t.Errorf("ParseSize(%q) succeeded", in)
 		}
+	}
+}
+
+// TestPackagedConfigParses keeps the config the packages install
+// (/etc/cairn/cairn.yaml) valid.
+func TestPackagedConfigParses(t *testing.T) {
+	const packaged = "../packaging/cairn.yaml"
+	if _, err := os.Stat(packaged); err != nil {
+		t.Skipf("no %s: %v", packaged, err)
+	}
+	if _, err := LoadConfig(packaged); err != nil {
+		t.Fatal(err)
 	}
 }
