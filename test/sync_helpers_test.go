@@ -2,6 +2,7 @@ package test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -50,19 +51,24 @@ type syncBackend struct {
 	down, up func(t *testing.T)
 }
 
-// syncBackends are the servers every scenario runs against.
+// syncBackends are the servers every scenario runs against. start
+// serves on addr, or on a free loopback port when addr is "".
 var syncBackends = []struct {
 	name  string
-	start func(t *testing.T) *syncBackend
+	start func(t *testing.T, addr string) *syncBackend
 }{
 	{"serve", startSyncServe},
 	{"gofakes3", startSyncFakeS3},
 }
 
 // startSyncServe starts cairn serve for the sync scenarios.
-func startSyncServe(t *testing.T) *syncBackend {
+func startSyncServe(t *testing.T, addr string) *syncBackend {
 	t.Helper()
-	s := startServe(t)
+	var extra []string
+	if addr != "" {
+		extra = []string{"--listen", addr}
+	}
+	s := startServe(t, extra...)
 	data, addr := s.dataDir, strings.TrimPrefix(s.endpoint, "http://")
 	b := &syncBackend{name: "serve", endpoint: s.endpoint, store: newSyncClient(t, s.endpoint)}
 	b.down = func(t *testing.T) { s.stop(t) }
@@ -85,11 +91,11 @@ func startSyncServe(t *testing.T) *syncBackend {
 // Two more ways gofakes3 differs from S3 are allowed for in the
 // scenarios: it lists the versions of a key oldest first, and gives a
 // multipart object the plain MD5 of its bytes as ETag.
-func startSyncFakeS3(t *testing.T) *syncBackend {
+func startSyncFakeS3(t *testing.T, addr string) *syncBackend {
 	t.Helper()
 	faker := gofakes3.New(replacingPuts{delimitedListing{s3mem.New()}}, gofakes3.WithLogger(gofakes3.DiscardLog()))
 	f := &fakeServer{handler: faker.Server()}
-	f.listen(t, "127.0.0.1:0")
+	f.listen(t, cmp.Or(addr, "127.0.0.1:0"))
 	t.Cleanup(f.close)
 	ep := "http://" + f.addr
 	return &syncBackend{
@@ -97,6 +103,31 @@ func startSyncFakeS3(t *testing.T) *syncBackend {
 		down: func(*testing.T) { f.close() },
 		up:   func(t *testing.T) { f.listen(t, f.addr) },
 	}
+}
+
+// stablePort returns a free loopback address whose port lies below the
+// range the kernel picks the local ports of outgoing connections from, so
+// that no connection takes it while a server that must come back on it is
+// down.
+func stablePort(t *testing.T) string {
+	t.Helper()
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			low, _ = strconv.Atoi(f[0])
+		}
+	}
+	seed := sha256.Sum256([]byte(t.Name() + time.Now().String()))
+	for i := range 200 {
+		port := 10000 + (int(seed[0])<<8|int(seed[1])+i*97)%max(low-10000, 1)
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			ln.Close()
+			return addr
+		}
+	}
+	t.Fatalf("no free port below %d", low)
+	return ""
 }
 
 // replacingPuts corrects gofakes3 v1.2.0's PutObject, which carries the

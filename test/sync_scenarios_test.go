@@ -84,13 +84,13 @@ var syncScenarios = []syncScenario{
 func TestSyncScenarios(t *testing.T) {
 	for _, sb := range syncBackends {
 		t.Run(sb.name, func(t *testing.T) {
-			shared := sb.start(t)
+			shared := sb.start(t, "")
 			for _, sc := range syncScenarios {
 				t.Run(sc.name, func(t *testing.T) {
 					t.Parallel()
 					b := shared
 					if sc.own {
-						b = sb.start(t)
+						b = sb.start(t, stablePort(t))
 					}
 					w := newSyncWorld(t, b, sc.unversioned)
 					sc.run(t, w)
@@ -849,9 +849,9 @@ func syncCrashMidUpload(t *testing.T, w *syncWorld) {
 	w.write(w.A, "small.txt", "small")
 	w.via[w.A] = gateURL
 	bg := w.start(w.A, "--once", "--part-size", "5MiB")
-	syncEventually(t, "the upload to be held after its first parts", func() bool {
+	syncEventually(t, "small.txt up and the upload of big.bin held after its first parts", func() bool {
 		stored, held := gate.counts()
-		return stored >= before && held > 0
+		return stored >= before && held > 0 && bg.printed(" upload small.txt") > 0
 	})
 	bg.kill()
 	if _, ok := w.remoteTree()["big.bin"]; ok {
