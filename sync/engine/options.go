@@ -34,7 +34,7 @@ type Ignorer interface {
 // Defaults of Options.
 const (
 	DefaultMaxDelete   = 50
-	DefaultSettle      = time.Second
+	DefaultSettle      = 300 * time.Millisecond
 	DefaultInterval    = 30 * time.Second
 	DefaultConcurrency = 8
 )
@@ -51,7 +51,7 @@ type Options struct {
 	// pass may delete (default 50).
 	MaxDelete int
 	// Settle is how long a file must go unmodified before it is uploaded
-	// (default 1s).
+	// (default 300ms).
 	Settle time.Duration
 	// Interval is how often Run lists the remote side (default 30s).
 	Interval time.Duration
