@@ -65,6 +65,7 @@ var syncScenarios = []syncScenario{
 	{name: "names/ignored", run: syncIgnored},
 	{name: "names/sort-order", run: syncSortOrder},
 	{name: "names/unsafe-keys", run: syncUnsafeKeys},
+	{name: "names/ignored-later", run: syncIgnoredLater},
 	{name: "safety/max-delete", run: syncMaxDelete},
 	{name: "safety/empty-folder", run: syncEmptyFolder},
 	{name: "safety/bucket-emptied", run: syncBucketEmptied},
@@ -570,7 +571,8 @@ func syncSortOrder(t *testing.T, w *syncWorld) {
 // syncUnsafeKeys puts keys that cannot be paths in the folder: the sync
 // must skip them, write nothing outside the folder, and sync the rest.
 func syncUnsafeKeys(t *testing.T, w *syncWorld) {
-	unsafe := []string{"../escape.txt", "a/../../escape2.txt", "double//slash.txt", "./dot.txt", ".cairn/state-like"}
+	unsafe := []string{"../escape.txt", "a/../../escape2.txt", "double//slash.txt", "./dot.txt", ".cairn/state-like",
+		strings.Repeat("n", 300) + "/too-long-a-name.txt"}
 	for _, rel := range unsafe {
 		w.put(rel, "unsafe "+rel)
 	}
@@ -591,6 +593,20 @@ func syncUnsafeKeys(t *testing.T, w *syncWorld) {
 	if _, err := os.Lstat(filepath.Join(w.A, ".cairn", "state-like")); !os.IsNotExist(err) {
 		t.Errorf("a key under .cairn/ was written into the state directory (%v)", err)
 	}
+}
+
+// syncIgnoredLater adds a pattern to .cairnignore that matches files
+// synced before: they stay where they are on every side and in the
+// bucket, and are no longer synced.
+func syncIgnoredLater(t *testing.T, w *syncWorld) {
+	w.seed(map[string]string{"app.log": "old log", "keep.txt": "keep", "other.txt": "o"})
+	w.write(w.A, ".cairnignore", "*.log\n")
+	w.summary(w.A, "1 uploaded")
+	w.summary(w.B, "1 downloaded")
+	w.wantEverywhere(map[string]string{"app.log": "old log", "keep.txt": "keep", "other.txt": "o", ".cairnignore": "*.log\n"})
+	w.writeIgnored(w.A, "app.log", "new log lines, not for the bucket")
+	w.summary(w.A, nothing)
+	w.wantRemote(map[string]string{"app.log": "old log", "keep.txt": "keep", "other.txt": "o", ".cairnignore": "*.log\n"})
 }
 
 func syncIgnored(t *testing.T, w *syncWorld) {
