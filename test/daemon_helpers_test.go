@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/cairnfs/cairn/daemon"
 )
 
 // daemonEnv is a data directory, a control socket and a config file for
@@ -165,13 +163,27 @@ func (d *runningDaemon) stop(t *testing.T, sig syscall.Signal) {
 	}
 }
 
+// daemonStatus is what cairn status --json prints, as a script reads it.
+type daemonStatus struct {
+	PID        int
+	S3Endpoint string `json:"s3_endpoint"`
+	Units      []struct {
+		Kind, Name, State, Where string
+		Since                    time.Time
+		PendingUploads           *int       `json:"pending_uploads"`
+		BytesMoved               int64      `json:"bytes_moved"`
+		LastSync                 *time.Time `json:"last_sync"`
+		Files                    int64
+	}
+}
+
 // status asks the daemon for its status with cairn status --json.
-func (e *daemonEnv) status() (*daemon.Status, bool) {
+func (e *daemonEnv) status() (*daemonStatus, bool) {
 	out, _, code := e.run("status", "--json")
 	if code != 0 {
 		return nil, false
 	}
-	var st daemon.Status
+	var st daemonStatus
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		e.t.Fatalf("cairn status --json: %v\n%s", err, out)
 	}
@@ -195,7 +207,7 @@ func (e *daemonEnv) waitFor(d *runningDaemon, what string, cond func() bool) {
 }
 
 // unitStates maps unit names to their states.
-func unitStates(st *daemon.Status) map[string]string {
+func unitStates(st *daemonStatus) map[string]string {
 	m := map[string]string{}
 	for _, u := range st.Units {
 		m[u.Name] = u.State
@@ -205,9 +217,9 @@ func unitStates(st *daemon.Status) map[string]string {
 
 // waitStates waits until the daemon runs exactly the units of want, in
 // the states of want.
-func (e *daemonEnv) waitStates(d *runningDaemon, want map[string]string) *daemon.Status {
+func (e *daemonEnv) waitStates(d *runningDaemon, want map[string]string) *daemonStatus {
 	e.t.Helper()
-	var st *daemon.Status
+	var st *daemonStatus
 	e.waitFor(d, "units in states "+jsonString(want), func() bool {
 		var ok bool
 		st, ok = e.status()
