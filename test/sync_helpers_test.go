@@ -529,7 +529,7 @@ func (w *syncWorld) localTree(dir string) map[string]string {
 // less the paths w.skip names.
 func (w *syncWorld) remoteTree() map[string]string {
 	w.t.Helper()
-	tree := map[string]string{}
+	var keys []string
 	opts := objstore.ListOptions{Prefix: w.prefix}
 	for {
 		page, err := w.b.store.ListObjects(context.Background(), w.bucket, opts)
@@ -537,45 +537,83 @@ func (w *syncWorld) remoteTree() map[string]string {
 			w.t.Fatalf("list %s: %v", w.url(), err)
 		}
 		for _, o := range page.Objects {
-			rel := strings.TrimPrefix(o.Key, w.prefix)
-			if d, ok := w.tryContent(o.Key, ""); ok && !w.skip(rel) {
-				tree[rel] = d
+			if !w.skip(strings.TrimPrefix(o.Key, w.prefix)) {
+				keys = append(keys, o.Key)
 			}
 		}
 		if !page.IsTruncated {
-			return tree
+			break
 		}
 		opts.ContinuationToken = page.NextContinuationToken
 	}
+	return w.fetchAll(keys)
+}
+
+// fetchAll reads the current objects of keys, a few at a time, and
+// returns their digests by path; keys deleted meanwhile are left out.
+func (w *syncWorld) fetchAll(keys []string) map[string]string {
+	w.t.Helper()
+	var (
+		mu   sync.Mutex
+		tree = map[string]string{}
+		errs []error
+		wg   sync.WaitGroup
+	)
+	jobs := make(chan string)
+	for range 8 {
+		wg.Go(func() {
+			for key := range jobs {
+				d, ok, err := w.fetch(key, "")
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				} else if ok {
+					tree[strings.TrimPrefix(key, w.prefix)] = d
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, k := range keys {
+		jobs <- k
+	}
+	close(jobs)
+	wg.Wait()
+	if len(errs) > 0 {
+		w.t.Fatal(errors.Join(errs...))
+	}
+	return tree
 }
 
 // content returns the digest of a version of key (the current one for "").
 func (w *syncWorld) content(key, version string) string {
 	w.t.Helper()
-	d, ok := w.tryContent(key, version)
+	d, ok, err := w.fetch(key, version)
+	if err != nil {
+		w.t.Fatal(err)
+	}
 	if !ok {
 		w.t.Fatalf("get %s (version %q): no such key", key, version)
 	}
 	return d
 }
 
-// tryContent is content, or false when the key is gone (deleted by a
-// sync running meanwhile).
-func (w *syncWorld) tryContent(key, version string) (string, bool) {
-	w.t.Helper()
+// fetch returns the digest of a version of key, or false when the key is
+// gone (deleted by a sync running meanwhile).
+func (w *syncWorld) fetch(key, version string) (string, bool, error) {
 	obj, err := w.b.store.GetObject(context.Background(), w.bucket, key, objstore.GetOptions{VersionID: version})
 	if errors.Is(err, objstore.ErrNoSuchKey) {
-		return "", false
+		return "", false, nil
 	}
 	if err != nil {
-		w.t.Fatalf("get %s (version %q): %v", key, version, err)
+		return "", false, fmt.Errorf("get %s (version %q): %w", key, version, err)
 	}
 	defer obj.Body.Close()
 	b, err := io.ReadAll(obj.Body)
 	if err != nil {
-		w.t.Fatalf("read %s (version %q): %v", key, version, err)
+		return "", false, fmt.Errorf("read %s (version %q): %w", key, version, err)
 	}
-	return digest(b), true
+	return digest(b), true, nil
 }
 
 // digests maps each path of files to the digest of its content.
