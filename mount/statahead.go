@@ -10,10 +10,10 @@ import (
 // that stats the entries of a directory it listed (ls -l) looks them up
 // one after the other. A statahead holds the attributes of a listing's
 // entries: the first lookup of an entry makes its HEAD and starts the
-// HEADs of the entries after it in parallel, until one already read, so
-// that the lookups that follow in order find their attributes read. Each
-// entry is read at most once per statahead, whatever order the lookups
-// come in.
+// HEADs of the entries of its type (directory or not) after it in
+// parallel, until one already read, so that the lookups that follow in
+// order find their attributes read. Each entry is read at most once per
+// statahead, whatever order the lookups come in.
 const (
 	// statAheadWorkers is how many HEADs of one directory run at once.
 	statAheadWorkers = 32
@@ -71,8 +71,10 @@ func newStatahead(prefix string, l *listing) *statahead {
 }
 
 // readFrom reads, with up to statAheadWorkers HEADs at once, the entries
-// from index i on until it meets one already claimed.
-func (s *statahead) readFrom(f *FS, i int) {
+// of one type (directories, or not) from index i on, until it meets one
+// already claimed. A walk of a tree (find) looks up the directories only,
+// ls -l every entry: each reads ahead what it will look up next.
+func (s *statahead) readFrom(f *FS, i int, dir bool) {
 	var next atomic.Int64
 	var stopped atomic.Bool
 	next.Store(int64(i))
@@ -84,6 +86,9 @@ func (s *statahead) readFrom(f *FS, i int) {
 					return
 				}
 				e := s.entries[k]
+				if e.dir != dir {
+					continue
+				}
 				if !e.claimed.CompareAndSwap(false, true) {
 					stopped.Store(true)
 					return
@@ -126,7 +131,7 @@ func (s *statahead) get(ctx context.Context, f *FS, name string, since time.Time
 	}
 	e := s.entries[i]
 	if e.claimed.CompareAndSwap(false, true) {
-		s.readFrom(f, i+1)
+		s.readFrom(f, i+1, e.dir)
 		f.readAhead(s.ctx, s.prefix+name, e)
 	}
 	select {
