@@ -160,6 +160,9 @@ func (d *Daemon) Status() Status {
 	if a := d.internalS3.Load(); a != nil {
 		st.S3Endpoint = *a
 	}
+	if a := d.metricsURL.Load(); a != nil {
+		st.Metrics = *a
+	}
 	return st
 }
 

@@ -53,6 +53,8 @@ type Status struct {
 	// S3Endpoint is a loopback S3 endpoint over the embedded store, for
 	// commands that find its data directory locked by the daemon; empty
 	// while the store is not open.
-	S3Endpoint string       `json:"s3_endpoint,omitempty"`
-	Units      []UnitStatus `json:"units"`
+	S3Endpoint string `json:"s3_endpoint,omitempty"`
+	// Metrics is the address metrics are served on, if any.
+	Metrics string       `json:"metrics,omitempty"`
+	Units   []UnitStatus `json:"units"`
 }

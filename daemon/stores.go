@@ -82,13 +82,6 @@ func (s *stores) embeddedStore() (*notify.Store, error) {
 	return s.embedded, nil
 }
 
-// embeddedOpen tells whether the embedded store is open.
-func (s *stores) embeddedOpen() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.embedded != nil
-}
-
 // subscribe returns a channel that fires when objects change through the
 // embedded store, and what ends the subscription.
 func (s *stores) subscribe() (<-chan struct{}, func()) {
