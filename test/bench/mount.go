@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -25,6 +27,9 @@ func (mountSuite) about() string {
 var mountTools = []string{"fio", "s3fs", "rclone", "fusermount3", "tar", "ls", "find", "go"}
 
 func (mountSuite) run(ctx context.Context, e *env) (_ *table, err error) {
+	// A kill or a closed terminal tears the mounts down too, as Ctrl-C does.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
 	mt := &mountTable{}
 	t := &table{title: "suite mount: cairn mount vs s3fs and rclone mount on the same cairn serve, and the local disk", render: mt.print}
 	plan := wantedWorkloads(e)
