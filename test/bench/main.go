@@ -71,7 +71,9 @@
 //	         Writes are timed until the server holds them. Cases: read-cold,
 //	         read-warm, randread-4k, write, create, ls-l, find, untar. Needs
 //	         root, FUSE, fio, s3fs and rclone (make deps); leaves nothing
-//	         mounted or running. About 5 minutes (-short: 2).
+//	         mounted or running, even on Ctrl-C or SIGTERM. About 5 minutes
+//	         on an idle 2-core machine (-short: 2); the table ends with the
+//	         load average the figures were taken under.
 //	sync     the initial sync of a tree by cairn sync --once, rclone sync,
 //	         rclone bisync --resync and aws s3 sync, each from its own copy
 //	         (hard links) into a bucket of its own of one cairn serve
