@@ -816,6 +816,13 @@ func (l *lineLog) Write(p []byte) (int, error) {
 	return l.log.Write(p)
 }
 
+// failed tells whether the process reported a failed pass.
+func (bg *background) failed() bool {
+	bg.out.mu.Lock()
+	defer bg.out.mu.Unlock()
+	return slices.ContainsFunc(bg.out.lines, func(l string) bool { return strings.Contains(l, "pass failed, will retry") })
+}
+
 // printed counts the lines that end with suffix.
 func (bg *background) printed(suffix string) int {
 	bg.out.mu.Lock()

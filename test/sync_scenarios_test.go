@@ -3,6 +3,7 @@ package test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,6 +80,7 @@ var syncScenarios = []syncScenario{
 	{name: "continuous/two-machines", run: syncLiveTwoMachines},
 	{name: "crash/mid-upload", run: syncCrashMidUpload},
 	{name: "server/down-and-back", run: syncServerDown, own: true},
+	{name: "server/down-while-live", run: syncServerDownLive, own: true},
 }
 
 // TestSyncScenarios runs every scenario on cairn serve and on gofakes3.
@@ -920,6 +922,27 @@ func syncServerDown(t *testing.T, w *syncWorld) {
 	w.wantTree(w.A, want)
 	w.b.up(t)
 	w.summary(w.A, "2 uploaded")
+	w.summary(w.B, "2 downloaded")
+	w.wantEverywhere(want)
+}
+
+// syncServerDownLive stops the server under a running sync, which must
+// report failed passes, keep running, and carry the changes made meanwhile
+// once the server is back.
+func syncServerDownLive(t *testing.T, w *syncWorld) {
+	w.seed(map[string]string{"a.txt": "v1", "b.txt": "keep"})
+	bg := w.start(w.A, "--settle", "200ms", "--interval", "1s")
+	syncEventually(t, "the sync to start", func() bool { return bg.printed("Ctrl-C stops") > 0 })
+	w.b.down(t)
+	w.write(w.A, "a.txt", "v2, written while the server was down")
+	w.write(w.A, "new.txt", "also written while down")
+	syncEventually(t, "the sync to report a failed pass", func() bool { return bg.failed() })
+	w.b.up(t)
+	want := map[string]string{"a.txt": "v2, written while the server was down", "b.txt": "keep", "new.txt": "also written while down"}
+	syncEventually(t, "the changes to reach the bucket", func() bool {
+		return maps.Equal(w.remoteTree(), digests(want))
+	})
+	bg.stop(t)
 	w.summary(w.B, "2 downloaded")
 	w.wantEverywhere(want)
 }
