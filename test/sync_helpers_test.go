@@ -161,6 +161,7 @@ type fakeServer struct {
 	srv     *http.Server
 }
 
+// listen serves on addr (a port of 0 picks one).
 func (f *fakeServer) listen(t *testing.T, addr string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
@@ -174,6 +175,7 @@ func (f *fakeServer) listen(t *testing.T, addr string) {
 	f.mu.Unlock()
 }
 
+// close stops serving; listen may serve again.
 func (f *fakeServer) close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -389,6 +391,7 @@ func (w *syncWorld) writeIgnored(dir, rel, content string) {
 	writeSyncFile(w.t, filepath.Join(dir, rel), []byte(content))
 }
 
+// writeSyncFile writes a file, creating its directories.
 func writeSyncFile(t *testing.T, path string, content []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -809,6 +812,7 @@ type lineLog struct {
 	lines []string
 }
 
+// Write keeps and logs the lines of p.
 func (l *lineLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	l.lines = append(l.lines, strings.Split(strings.TrimRight(string(p), "\n"), "\n")...)
@@ -975,6 +979,7 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader remembers and sends the status.
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)

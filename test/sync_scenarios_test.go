@@ -28,6 +28,7 @@ type syncScenario struct {
 	unversioned bool
 }
 
+// syncScenarios are the stories every backend runs, by name.
 var syncScenarios = []syncScenario{
 	{name: "local/create", run: syncLocalCreate},
 	{name: "local/edit", run: syncLocalEdit},
@@ -106,14 +107,17 @@ func TestSyncScenarios(t *testing.T) {
 	}
 }
 
+// nothing is the summary of a pass that had nothing to do.
 const nothing = "in sync, nothing to do"
 
+// syncLocalCreate: files made in a folder reach the bucket and the other folder.
 func syncLocalCreate(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"notes.txt": "first notes", "docs/plan.md": "the plan"})
 	w.summary(w.A, nothing)
 	w.summary(w.B, nothing)
 }
 
+// syncLocalEdit: edits, one of the same size, are carried; old contents stay in history.
 func syncLocalEdit(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"draft.txt": "draft 1", "keep.txt": "keep"})
 	w.write(w.A, "draft.txt", "draft 2") // same size: found by content
@@ -125,6 +129,7 @@ func syncLocalEdit(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"draft.txt": "draft 3, longer", "keep.txt": "keep"})
 }
 
+// syncLocalDelete: a local delete becomes a remote one, then one on the other folder.
 func syncLocalDelete(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "a", "b.txt": "b", "sub/c.txt": "c"})
 	w.remove(w.A, "sub/c.txt")
@@ -136,6 +141,7 @@ func syncLocalDelete(t *testing.T, w *syncWorld) {
 	}
 }
 
+// syncLocalRename: a local rename is a server-side rename and a rename on the other folder.
 func syncLocalRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"report.txt": "quarterly numbers", "other.txt": "other"})
 	w.rename(w.A, "report.txt", "archive/report-2025.txt")
@@ -146,6 +152,7 @@ func syncLocalRename(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"archive/report-2025.txt": "quarterly numbers", "other.txt": "other"})
 }
 
+// syncRemoteCreate: an object another program put reaches both folders.
 func syncRemoteCreate(t *testing.T, w *syncWorld) {
 	w.put("inbox/from-the-web.txt", "uploaded elsewhere")
 	w.summary(w.A, "1 downloaded")
@@ -153,6 +160,7 @@ func syncRemoteCreate(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"inbox/from-the-web.txt": "uploaded elsewhere"})
 }
 
+// syncRemoteEdit: an object another program overwrote reaches both folders.
 func syncRemoteEdit(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "version one", "b.txt": "b"})
 	w.put("a.txt", "version two, from elsewhere")
@@ -161,6 +169,7 @@ func syncRemoteEdit(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "version two, from elsewhere", "b.txt": "b"})
 }
 
+// syncRemoteDelete: an object another program deleted goes from both folders.
 func syncRemoteDelete(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "a", "b.txt": "b", "c.txt": "c"})
 	w.del("a.txt")
@@ -169,6 +178,7 @@ func syncRemoteDelete(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"b.txt": "b", "c.txt": "c"})
 }
 
+// syncRemoteRename: a copy and delete in the bucket is a local rename: the same file, moved.
 func syncRemoteRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"photo.jpg": "jpeg bytes", "other.txt": "other"})
 	before, err := os.Stat(filepath.Join(w.A, "photo.jpg"))
@@ -186,6 +196,7 @@ func syncRemoteRename(t *testing.T, w *syncWorld) {
 	}
 }
 
+// syncBothDifferentFiles: changes on both sides to different files all meet.
 func syncBothDifferentFiles(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"x": "x1", "y": "y1", "p": "p1", "q": "q1", "k1": "k1", "k2": "k2"})
 	w.write(w.A, "x", "x2 from A")
@@ -200,6 +211,7 @@ func syncBothDifferentFiles(t *testing.T, w *syncWorld) {
 		"r": "r new in the bucket", "k1": "k1", "k2": "k2"})
 }
 
+// syncSecondMachine: changes made on B reach A and back.
 func syncSecondMachine(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"doc.txt": "v1", "k1": "k1", "k2": "k2"})
 	w.write(w.B, "doc.txt", "v2 written on B")
@@ -216,6 +228,7 @@ func syncSecondMachine(t *testing.T, w *syncWorld) {
 // recorded as the time of its last write, so that a local write is newer.
 func newerThanNow() { time.Sleep(50 * time.Millisecond) }
 
+// syncConflictLocalNewer: both sides edited, the local edit newer: it keeps the name.
 func syncConflictLocalNewer(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"plan.txt": "base"})
 	w.put("plan.txt", "remote edit")
@@ -227,6 +240,7 @@ func syncConflictLocalNewer(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing)
 }
 
+// syncConflictRemoteNewer: both sides edited, the remote edit newer: it keeps the name.
 func syncConflictRemoteNewer(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"plan.txt": "base"})
 	w.write(w.A, "plan.txt", "local edit, older")
@@ -238,6 +252,8 @@ func syncConflictRemoteNewer(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing)
 }
 
+// syncConflictTwoMachines: A and B edit the same file; the first to sync keeps the
+// name; the conflict copy, once deleted, goes everywhere.
 func syncConflictTwoMachines(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"shared.md": "base"})
 	w.write(w.B, "shared.md", "B's words")
@@ -253,6 +269,7 @@ func syncConflictTwoMachines(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"shared.md": "A's words"})
 }
 
+// syncConflictBothCreated: both sides create the same new path with different content.
 func syncConflictBothCreated(t *testing.T, w *syncWorld) {
 	w.write(w.B, "new.txt", "from B")
 	w.summary(w.B, "1 uploaded")
@@ -263,6 +280,7 @@ func syncConflictBothCreated(t *testing.T, w *syncWorld) {
 	w.wantConflict("new.txt", "from A, later", "from B")
 }
 
+// syncConflictNames: conflict copies of a dotfile and of a name without extension.
 func syncConflictNames(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{".bashrc": "base rc", "src/Makefile": "base mk"})
 	w.write(w.A, ".bashrc", "local rc")
@@ -277,6 +295,7 @@ func syncConflictNames(t *testing.T, w *syncWorld) {
 	w.wantConflict("src/Makefile", "remote mk", "local mk")
 }
 
+// syncIdenticalEdits: the same edit on both sides is no conflict.
 func syncIdenticalEdits(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "base", "b.txt": "b"})
 	w.write(w.A, "a.txt", "the same edit")
@@ -289,6 +308,7 @@ func syncIdenticalEdits(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing)
 }
 
+// syncLocalEditRemoteDelete: a local edit beats a remote delete.
 func syncLocalEditRemoteDelete(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "base", "b.txt": "b", "c.txt": "c"})
 	w.write(w.A, "a.txt", "edited on A")
@@ -298,6 +318,7 @@ func syncLocalEditRemoteDelete(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "edited on A", "b.txt": "b", "c.txt": "c"})
 }
 
+// syncLocalDeleteRemoteEdit: a remote edit beats a local delete.
 func syncLocalDeleteRemoteEdit(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "base", "b.txt": "b", "c.txt": "c"})
 	w.remove(w.A, "a.txt")
@@ -307,6 +328,7 @@ func syncLocalDeleteRemoteEdit(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "edited remotely", "b.txt": "b", "c.txt": "c"})
 }
 
+// syncEditBeatsDeleteTwoMachines: A deletes and syncs first, B edited: the edit comes back.
 func syncEditBeatsDeleteTwoMachines(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "base", "b.txt": "b", "c.txt": "c"})
 	w.remove(w.A, "a.txt")
@@ -317,6 +339,7 @@ func syncEditBeatsDeleteTwoMachines(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "B kept working on it", "b.txt": "b", "c.txt": "c"})
 }
 
+// syncDeleteBoth: a file deleted on both sides is forgotten.
 func syncDeleteBoth(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "a", "b.txt": "b", "c.txt": "c"})
 	w.remove(w.A, "a.txt")
@@ -326,6 +349,7 @@ func syncDeleteBoth(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"b.txt": "b", "c.txt": "c"})
 }
 
+// syncLocalRenameRemoteEdit: a local rename and a remote edit keep both.
 func syncLocalRenameRemoteEdit(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "base", "other.txt": "o"})
 	w.rename(w.A, "a.txt", "b.txt")
@@ -335,6 +359,7 @@ func syncLocalRenameRemoteEdit(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "edited remotely", "b.txt": "base", "other.txt": "o"})
 }
 
+// syncLocalEditRemoteRename: a local edit and a remote rename keep both.
 func syncLocalEditRemoteRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "base", "other.txt": "o"})
 	w.write(w.A, "a.txt", "edited on A")
@@ -344,6 +369,7 @@ func syncLocalEditRemoteRename(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "edited on A", "b.txt": "base", "other.txt": "o"})
 }
 
+// syncNewTrees: new directory trees on both sides; a folder marker key is no file.
 func syncNewTrees(t *testing.T, w *syncWorld) {
 	local := map[string]string{"proj/src/main.go": "package main", "proj/src/util/strings.go": "package util",
 		"proj/docs/a/b/c/deep.md": "# deep", "proj/README": "read me"}
@@ -360,6 +386,7 @@ func syncNewTrees(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(local)
 }
 
+// syncDeepLocalDirRename: a renamed directory tree moves with no transfer.
 func syncDeepLocalDirRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"projects/2024/q1/report.txt": "report", "projects/2024/q1/data/raw.csv": "1,2,3",
 		"projects/2024/q1/data/deep/er/notes.md": "notes", "keep.txt": "keep"})
@@ -377,6 +404,7 @@ func syncDeepLocalDirRename(t *testing.T, w *syncWorld) {
 	}
 }
 
+// syncRemoteDirRename: a directory renamed in the bucket is renamed in both folders.
 func syncRemoteDirRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"music/rock/a.mp3": "aaa", "music/rock/b.mp3": "bbb", "music/jazz/c.mp3": "ccc", "keep": "k"})
 	w.move("music/rock/a.mp3", "music/genres/rock/a.mp3")
@@ -395,6 +423,7 @@ func syncRemoteDirRename(t *testing.T, w *syncWorld) {
 	}
 }
 
+// syncFileBecomesDir: a file replaced by a directory of its name, and back.
 func syncFileBecomesDir(t *testing.T, w *syncWorld) {
 	t.Skip("BUG: a file replaced by a directory of the same name never syncs: the delete of the old key waits as 'pending' for good (2 min in --once) and the other side cannot make the directory")
 	w.seed(map[string]string{"notes": "a file for now", "k1": "k1", "k2": "k2"})
@@ -434,6 +463,7 @@ func syncManyFiles(t *testing.T, w *syncWorld) {
 	w.wantTree(w.A, files)
 }
 
+// syncBothRenamed: A and B rename the same file differently: both names stay.
 func syncBothRenamed(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "contended", "k": "k"})
 	w.rename(w.A, "a.txt", "by-a.txt")
@@ -444,6 +474,7 @@ func syncBothRenamed(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"by-a.txt": "contended", "by-b.txt": "contended", "k": "k"})
 }
 
+// syncSymlinks: symlinks to files, to directories and to nothing are kept as links.
 func syncSymlinks(t *testing.T, w *syncWorld) {
 	w.write(w.A, "target.txt", "pointed at")
 	w.write(w.A, "sub/f.txt", "in sub")
@@ -467,6 +498,7 @@ func syncSymlinks(t *testing.T, w *syncWorld) {
 	w.inSync(w.A, w.B)
 }
 
+// syncModesUp: permission bits and mtimes go up and down with the files.
 func syncModesUp(t *testing.T, w *syncWorld) {
 	runAt := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
 	secretAt := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -481,6 +513,7 @@ func syncModesUp(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing)
 }
 
+// syncModesDown: attributes an s3fs-style object carries are applied to the file.
 func syncModesDown(t *testing.T, w *syncWorld) {
 	w.putMeta("tool", "echo tool", map[string]string{"mode": "33261", "mtime": "1600000000"}) // 0100755
 	w.summary(w.A, "1 downloaded")
@@ -488,6 +521,7 @@ func syncModesDown(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing)
 }
 
+// syncChmodOnly: a chmod and a touch, with no edit, reach the other folder.
 func syncChmodOnly(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"run.sh": "echo run", "notes.txt": "n"})
 	at := time.Date(2022, 6, 7, 8, 9, 10, 0, time.UTC)
@@ -514,6 +548,7 @@ func setAttrs(t *testing.T, path string, perm os.FileMode, mtime time.Time) {
 	}
 }
 
+// syncEmptyFiles: empty files both ways, and an empty file filled.
 func syncEmptyFiles(t *testing.T, w *syncWorld) {
 	w.write(w.A, "empty.txt", "")
 	w.write(w.A, "dir/also-empty", "")
@@ -528,6 +563,7 @@ func syncEmptyFiles(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"empty.txt": "not empty any more", "dir/also-empty": "", "remote-empty": ""})
 }
 
+// syncUnicodeNames: names with accents, scripts, emoji, spaces and URL characters.
 func syncUnicodeNames(t *testing.T, w *syncWorld) {
 	files := map[string]string{"Café/naïve résumé.txt": "cv", "with space/a b c.txt": "spaces",
 		"日本語/ファイル.md": "nihongo", "emoji 🎉.txt": "party", "plus+sign & co.txt": "plus",
@@ -612,6 +648,8 @@ func syncIgnoredLater(t *testing.T, w *syncWorld) {
 	w.wantRemote(map[string]string{"app.log": "old log", "keep.txt": "keep", "other.txt": "o", ".cairnignore": "*.log\n"})
 }
 
+// syncIgnored: editor and office temporary files, .cairnignore patterns and --exclude
+// keep files out of the bucket, and ignored keys out of the folders.
 func syncIgnored(t *testing.T, w *syncWorld) {
 	w.write(w.A, "keep.txt", "keep")
 	w.write(w.A, ".cairnignore", "build/\n*.log\n")
@@ -634,6 +672,7 @@ func syncIgnored(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing, "--exclude", "secret/")
 }
 
+// syncMaxDelete: a pass deleting most files is refused on each side until allowed.
 func syncMaxDelete(t *testing.T, w *syncWorld) {
 	all := map[string]string{"f1": "1", "f2": "2", "f3": "3", "f4": "4", "f5": "5", "f6": "6"}
 	w.seed(all)
@@ -649,6 +688,7 @@ func syncMaxDelete(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"f5": "5", "f6": "6"})
 }
 
+// syncEmptyFolder: an emptied folder is not taken for "delete everything".
 func syncEmptyFolder(t *testing.T, w *syncWorld) {
 	all := map[string]string{"a": "a", "b": "b", "c/d": "d"}
 	w.seed(all)
@@ -661,6 +701,8 @@ func syncEmptyFolder(t *testing.T, w *syncWorld) {
 	w.wantTree(w.B, all)
 }
 
+// syncBucketEmptied: a bucket emptied by mistake is not taken for "delete everything";
+// a backup pass puts the files back.
 func syncBucketEmptied(t *testing.T, w *syncWorld) {
 	all := map[string]string{"a": "a", "b": "b", "c/d": "d"}
 	w.seed(all)
@@ -678,6 +720,7 @@ func syncBucketEmptied(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(all)
 }
 
+// syncBackupRemoteEdits: in backup mode nothing remote changes the folder.
 func syncBackupRemoteEdits(t *testing.T, w *syncWorld) {
 	mine := map[string]string{"a.txt": "mine", "b.txt": "also mine"}
 	for rel, c := range mine {
@@ -693,6 +736,7 @@ func syncBackupRemoteEdits(t *testing.T, w *syncWorld) {
 	w.summary(w.A, nothing, "--mode", "backup")
 }
 
+// syncBackupDeleteMarker: in backup mode a local delete is a delete marker.
 func syncBackupDeleteMarker(t *testing.T, w *syncWorld) {
 	for _, rel := range []string{"a", "b", "c"} {
 		w.write(w.A, rel, "content of "+rel)
@@ -709,6 +753,8 @@ func syncBackupDeleteMarker(t *testing.T, w *syncWorld) {
 	}
 }
 
+// syncBackupUnversioned: backup mode refuses a bucket without versioning until it is
+// turned on.
 func syncBackupUnversioned(t *testing.T, w *syncWorld) {
 	w.write(w.A, "a.txt", "precious")
 	w.refused(w.A, "versioning is off", "--mode", "backup")
@@ -721,6 +767,7 @@ func syncBackupUnversioned(t *testing.T, w *syncWorld) {
 	w.wantRemote(map[string]string{"a.txt": "precious"})
 }
 
+// syncBackupRename: in backup mode a rename leaves the old name in history.
 func syncBackupRename(t *testing.T, w *syncWorld) {
 	w.write(w.A, "a.txt", "to be renamed")
 	w.write(w.A, "b.txt", "b")
