@@ -42,16 +42,10 @@ func (e *Engine) Pass(ctx context.Context, paths ...string) (Summary, []Action, 
 	if err != nil {
 		return Summary{}, nil, err
 	}
-	total := p.records
-	if !full {
-		if total, err = e.db.Count(); err != nil {
-			return Summary{}, nil, err
-		}
-	}
 	if err := e.findRenames(p); err != nil {
 		return Summary{}, nil, err
 	}
-	if err := e.checkSafety(p, full, total); err != nil {
+	if err := e.checkSafety(p, full); err != nil {
 		return Summary{}, nil, err
 	}
 	if e.opts.DryRun {

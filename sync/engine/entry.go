@@ -62,27 +62,40 @@ func newLocal(root, rel string, fi fs.FileInfo) (*local, error) {
 	return l, nil
 }
 
-// hash computes (once) the SHA-256 and MD5 of the content: the file's
-// bytes, or a symlink's target.
-func (l *local) hash(root string) error {
-	if l.sha != "" {
+// hash computes (once) the SHA-256 of the content: the file's bytes, or
+// a symlink's target.
+func (l *local) hash(root string) error { return l.digest(root, false) }
+
+// hashMD5 computes (once) the SHA-256 and the MD5 of the content; the MD5
+// is only wanted to compare with a simple object's ETag.
+func (l *local) hashMD5(root string) error { return l.digest(root, true) }
+
+// digest reads the content once for the hashes not computed yet.
+func (l *local) digest(root string, withMD5 bool) error {
+	if l.sha != "" && (!withMD5 || l.md5 != "") {
 		return nil
 	}
 	sh, m := sha256.New(), md5.New()
+	w := io.Writer(sh)
+	if withMD5 {
+		w = io.MultiWriter(sh, m)
+	}
 	if l.isLink() {
-		io.WriteString(sh, l.link)
-		io.WriteString(m, l.link)
+		io.WriteString(w, l.link)
 	} else {
 		f, err := os.Open(join(root, l.rel))
 		if err != nil {
 			return fmt.Errorf("read %s: %w", l.rel, err)
 		}
 		defer f.Close()
-		if _, err := io.Copy(io.MultiWriter(sh, m), f); err != nil {
+		if _, err := io.Copy(w, f); err != nil {
 			return fmt.Errorf("read %s: %w", l.rel, err)
 		}
 	}
-	l.sha, l.md5 = hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(m.Sum(nil))
+	l.sha = hex.EncodeToString(sh.Sum(nil))
+	if withMD5 {
+		l.md5 = hex.EncodeToString(m.Sum(nil))
+	}
 	return nil
 }
 

@@ -249,11 +249,14 @@ func (e *Engine) same(ctx context.Context, l *local, r *remote) (bool, error) {
 	if l.size != r.size {
 		return false, nil
 	}
+	if !strings.Contains(r.etag, "-") {
+		if err := l.hashMD5(e.root); err != nil {
+			return false, err
+		}
+		return l.md5 == r.etag, nil
+	}
 	if err := l.hash(e.root); err != nil {
 		return false, err
-	}
-	if !strings.Contains(r.etag, "-") {
-		return l.md5 == r.etag, nil
 	}
 	info, err := e.store.HeadObject(ctx, e.pair.Bucket, r.key, objstore.GetOptions{})
 	if err != nil {

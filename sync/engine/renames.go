@@ -85,7 +85,7 @@ func take(m map[string][]int, k string) (int, bool) {
 
 // checkSafety refuses a plan that deletes too much, or that reads an empty
 // side as everything deleted (whole-folder passes only), unless Force.
-func (e *Engine) checkSafety(p *plan, full bool, total int) error {
+func (e *Engine) checkSafety(p *plan, full bool) error {
 	if e.opts.Force {
 		return nil
 	}
@@ -103,7 +103,18 @@ func (e *Engine) checkSafety(p *plan, full bool, total int) error {
 			deletes++
 		}
 	}
-	if deletes > 1 && deletes*100 > e.opts.MaxDelete*total {
+	if deletes <= 1 {
+		return nil
+	}
+	total := p.records
+	if !full {
+		// A pass over some paths weighs its deletes against every file.
+		var err error
+		if total, err = e.db.Count(); err != nil {
+			return err
+		}
+	}
+	if deletes*100 > e.opts.MaxDelete*total {
 		return fmt.Errorf("%w: this pass would delete %d of %d synced files, more than --max-delete %d%%; run again with --force if that is what you want", ErrTooManyDeletes, deletes, total, e.opts.MaxDelete)
 	}
 	return nil

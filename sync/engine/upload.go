@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -115,8 +114,8 @@ func (e *Engine) readSmall(l *local) (data []byte, inMemory bool, err error) {
 	}
 	data = data[:n]
 	if l.sha == "" {
-		sh, m := sha256.Sum256(data), md5.Sum(data)
-		l.sha, l.md5 = hex.EncodeToString(sh[:]), hex.EncodeToString(m[:])
+		sh := sha256.Sum256(data)
+		l.sha = hex.EncodeToString(sh[:])
 	}
 	return data, true, nil
 }
