@@ -94,7 +94,7 @@ func startSyncServe(t *testing.T, addr string) *syncBackend {
 func startSyncFakeS3(t *testing.T, addr string) *syncBackend {
 	t.Helper()
 	faker := gofakes3.New(replacingPuts{delimitedListing{s3mem.New()}}, gofakes3.WithLogger(gofakes3.DiscardLog()))
-	f := &fakeServer{handler: faker.Server()}
+	f := &restartableServer{handler: faker.Server()}
 	f.listen(t, cmp.Or(addr, "127.0.0.1:0"))
 	t.Cleanup(f.close)
 	ep := "http://" + f.addr
@@ -152,9 +152,9 @@ func (b replacingPuts) PutObject(bucket, key string, meta map[string]string, bod
 	return b.delimitedListing.PutObject(bucket, key, meta, body, size, cond)
 }
 
-// fakeServer serves an in-process S3 handler on a loopback address that
+// restartableServer serves an in-process S3 handler on a loopback address that
 // can be closed and opened again with the same data.
-type fakeServer struct {
+type restartableServer struct {
 	handler http.Handler
 	addr    string
 	mu      sync.Mutex
@@ -162,7 +162,7 @@ type fakeServer struct {
 }
 
 // listen serves on addr (a port of 0 picks one).
-func (f *fakeServer) listen(t *testing.T, addr string) {
+func (f *restartableServer) listen(t *testing.T, addr string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -176,7 +176,7 @@ func (f *fakeServer) listen(t *testing.T, addr string) {
 }
 
 // close stops serving; listen may serve again.
-func (f *fakeServer) close() {
+func (f *restartableServer) close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.srv != nil {
@@ -369,7 +369,7 @@ func (w *syncWorld) note(rel string, content []byte) {
 	if w.ledger[rel] == nil {
 		w.ledger[rel] = map[string]bool{}
 	}
-	w.ledger[rel][digest(content)] = true
+	w.ledger[rel][syncDigest(content)] = true
 }
 
 // write writes a file in a folder, creating its directories.
@@ -488,9 +488,9 @@ func (w *syncWorld) carry(from, to string) {
 	}
 }
 
-// digest names a content in messages and comparisons: the content itself
+// syncDigest names a content in messages and comparisons: the content itself
 // when short and printable, else its size and SHA-256.
-func digest(b []byte) string {
+func syncDigest(b []byte) string {
 	if len(b) <= 64 && utf8.Valid(b) && !bytes.ContainsFunc(b, unicode.IsControl) {
 		return strconv.Quote(string(b))
 	}
@@ -515,11 +515,11 @@ func (w *syncWorld) localTree(dir string) map[string]string {
 			return nil
 		case d.Type()&fs.ModeSymlink != 0:
 			target, err := os.Readlink(p)
-			tree[rel] = digest([]byte(target))
+			tree[rel] = syncDigest([]byte(target))
 			return err
 		}
 		b, err := os.ReadFile(p)
-		tree[rel] = digest(b)
+		tree[rel] = syncDigest(b)
 		return err
 	})
 	if err != nil {
@@ -616,14 +616,14 @@ func (w *syncWorld) fetch(key, version string) (string, bool, error) {
 	if err != nil {
 		return "", false, fmt.Errorf("read %s (version %q): %w", key, version, err)
 	}
-	return digest(b), true, nil
+	return syncDigest(b), true, nil
 }
 
-// digests maps each path of files to the digest of its content.
-func digests(files map[string]string) map[string]string {
+// syncDigests maps each path of files to the digest of its content.
+func syncDigests(files map[string]string) map[string]string {
 	d := make(map[string]string, len(files))
 	for rel, c := range files {
-		d[rel] = digest([]byte(c))
+		d[rel] = syncDigest([]byte(c))
 	}
 	return d
 }
@@ -631,7 +631,7 @@ func digests(files map[string]string) map[string]string {
 // wantEverywhere asserts that the bucket and both folders hold exactly files.
 func (w *syncWorld) wantEverywhere(files map[string]string) {
 	w.t.Helper()
-	want := digests(files)
+	want := syncDigests(files)
 	w.compare("the bucket", w.remoteTree(), want)
 	w.compare("folder A", w.localTree(w.A), want)
 	w.compare("folder B", w.localTree(w.B), want)
@@ -640,13 +640,13 @@ func (w *syncWorld) wantEverywhere(files map[string]string) {
 // wantTree asserts that a folder holds exactly files.
 func (w *syncWorld) wantTree(dir string, files map[string]string) {
 	w.t.Helper()
-	w.compare("folder "+w.side(dir), w.localTree(dir), digests(files))
+	w.compare("folder "+w.side(dir), w.localTree(dir), syncDigests(files))
 }
 
 // wantRemote asserts that the bucket holds exactly files.
 func (w *syncWorld) wantRemote(files map[string]string) {
 	w.t.Helper()
-	w.compare("the bucket", w.remoteTree(), digests(files))
+	w.compare("the bucket", w.remoteTree(), syncDigests(files))
 }
 
 // inSync asserts that each folder holds what the bucket holds.
@@ -681,8 +681,8 @@ func (w *syncWorld) compare(what string, got, want map[string]string) {
 	}
 }
 
-// version is one version or delete marker of a key.
-type version struct {
+// objVersion is one version or delete marker of a key.
+type objVersion struct {
 	id           string
 	content      string // digest; empty for a delete marker
 	deleteMarker bool
@@ -692,9 +692,9 @@ type version struct {
 // versions returns every version and delete marker of the key of rel, in
 // the order the server lists them. (One key at a time: gofakes3 cannot
 // continue a truncated listing of versions.)
-func (w *syncWorld) versions(rel string) []version {
+func (w *syncWorld) versions(rel string) []objVersion {
 	w.t.Helper()
-	var all []version
+	var all []objVersion
 	key := w.key(rel)
 	opts := objstore.ListVersionsOptions{Prefix: key}
 	for {
@@ -706,7 +706,7 @@ func (w *syncWorld) versions(rel string) []version {
 			if v.Key != key {
 				continue
 			}
-			ver := version{id: v.VersionID, deleteMarker: v.DeleteMarker, latest: v.IsLatest}
+			ver := objVersion{id: v.VersionID, deleteMarker: v.DeleteMarker, latest: v.IsLatest}
 			if !v.DeleteMarker {
 				ver.content = w.content(v.Key, v.VersionID)
 			}
@@ -733,7 +733,7 @@ func (w *syncWorld) checkHistory() {
 		current[d] = true
 	}
 	for rel, written := range w.ledger {
-		var history []version
+		var history []objVersion
 		for d := range written {
 			if current[d] {
 				continue
@@ -741,7 +741,7 @@ func (w *syncWorld) checkHistory() {
 			if history == nil {
 				history = w.history(rel, map[string]bool{})
 			}
-			if !slices.ContainsFunc(history, func(v version) bool { return v.content == d }) {
+			if !slices.ContainsFunc(history, func(v objVersion) bool { return v.content == d }) {
 				w.t.Errorf("lost: %s was written to %s but is neither current on any path nor in the versions %v", d, rel, history)
 			}
 		}
@@ -749,7 +749,7 @@ func (w *syncWorld) checkHistory() {
 }
 
 // history returns the versions of rel and of every path it was carried to.
-func (w *syncWorld) history(rel string, seen map[string]bool) []version {
+func (w *syncWorld) history(rel string, seen map[string]bool) []objVersion {
 	if seen[rel] {
 		return nil
 	}
@@ -785,11 +785,11 @@ func (w *syncWorld) wantConflict(rel, winner, loser string) {
 	w.t.Helper()
 	trees := map[string]map[string]string{"the bucket": w.remoteTree(), "folder A": w.localTree(w.A), "folder B": w.localTree(w.B)}
 	for where, tree := range trees {
-		if got := tree[rel]; got != digest([]byte(winner)) {
+		if got := tree[rel]; got != syncDigest([]byte(winner)) {
 			w.t.Errorf("%s: %s holds %s, want the newer %q", where, rel, got, winner)
 		}
 		copies := conflictCopies(tree, rel)
-		if len(copies) != 1 || tree[copies[0]] != digest([]byte(loser)) {
+		if len(copies) != 1 || tree[copies[0]] != syncDigest([]byte(loser)) {
 			w.t.Errorf("%s: conflict copies of %s are %v, want one holding %q (tree %v)", where, rel, copies, loser, tree)
 		}
 		for _, c := range copies {
@@ -798,22 +798,22 @@ func (w *syncWorld) wantConflict(rel, winner, loser string) {
 	}
 }
 
-// background is a cairn sync running without --once.
-type background struct {
+// bgSync is a cairn sync running without --once.
+type bgSync struct {
 	cmd  *exec.Cmd
 	done chan error
-	out  *lineLog
+	out  *syncLineLog
 }
 
-// lineLog keeps the lines a process printed and sends them to the test log.
-type lineLog struct {
+// syncLineLog keeps the lines a process printed and sends them to the test log.
+type syncLineLog struct {
 	log   *testLogWriter
 	mu    sync.Mutex
 	lines []string
 }
 
 // Write keeps and logs the lines of p.
-func (l *lineLog) Write(p []byte) (int, error) {
+func (l *syncLineLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	l.lines = append(l.lines, strings.Split(strings.TrimRight(string(p), "\n"), "\n")...)
 	l.mu.Unlock()
@@ -821,14 +821,14 @@ func (l *lineLog) Write(p []byte) (int, error) {
 }
 
 // failed tells whether the process reported a failed pass.
-func (bg *background) failed() bool {
+func (bg *bgSync) failed() bool {
 	bg.out.mu.Lock()
 	defer bg.out.mu.Unlock()
 	return slices.ContainsFunc(bg.out.lines, func(l string) bool { return strings.Contains(l, "pass failed, will retry") })
 }
 
 // printed counts the lines that end with suffix.
-func (bg *background) printed(suffix string) int {
+func (bg *bgSync) printed(suffix string) int {
 	bg.out.mu.Lock()
 	defer bg.out.mu.Unlock()
 	n := 0
@@ -842,17 +842,17 @@ func (bg *background) printed(suffix string) int {
 
 // start starts cairn sync of dir in the background (continuous unless
 // args hold --once); it is killed when the test ends if still running.
-func (w *syncWorld) start(dir string, args ...string) *background {
+func (w *syncWorld) start(dir string, args ...string) *bgSync {
 	w.t.Helper()
 	cmd := exec.Command(cairnBinary(w.t), w.syncArgs(w.endpoint(dir), dir, args)...)
 	cmd.Env = syncEnv()
-	out := &lineLog{log: &testLogWriter{t: w.t, prefix: "cairn sync of " + w.side(dir) + ": "}}
+	out := &syncLineLog{log: &testLogWriter{t: w.t, prefix: "cairn sync of " + w.side(dir) + ": "}}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		w.t.Fatalf("start cairn sync: %v", err)
 	}
-	bg := &background{cmd: cmd, done: make(chan error, 1), out: out}
+	bg := &bgSync{cmd: cmd, done: make(chan error, 1), out: out}
 	go func() { bg.done <- cmd.Wait() }()
 	w.t.Cleanup(func() {
 		cmd.Process.Kill()
@@ -862,7 +862,7 @@ func (w *syncWorld) start(dir string, args ...string) *background {
 }
 
 // stop ends a background sync with SIGTERM and checks that it exits 0.
-func (bg *background) stop(t *testing.T) {
+func (bg *bgSync) stop(t *testing.T) {
 	t.Helper()
 	bg.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -914,7 +914,7 @@ func startPartGate(t *testing.T, endpoint string, allow int) (*partGate, string)
 		t.Fatal(err)
 	}
 	g := &partGate{proxy: httputil.NewSingleHostReverseProxy(target), open: make(chan struct{}), allow: allow}
-	f := &fakeServer{handler: g}
+	f := &restartableServer{handler: g}
 	f.listen(t, "127.0.0.1:0")
 	t.Cleanup(func() {
 		g.release()
@@ -934,7 +934,7 @@ func (g *partGate) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if !admitted {
 		<-g.open
 	}
-	sw := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+	sw := &gateStatusWriter{ResponseWriter: rw, status: http.StatusOK}
 	g.proxy.ServeHTTP(sw, r)
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -973,27 +973,27 @@ func (g *partGate) release() {
 	g.once.Do(func() { close(g.open) })
 }
 
-// statusWriter remembers the status of a response.
-type statusWriter struct {
+// gateStatusWriter remembers the status of a response.
+type gateStatusWriter struct {
 	http.ResponseWriter
 	status int
 }
 
 // WriteHeader remembers and sends the status.
-func (w *statusWriter) WriteHeader(code int) {
+func (w *gateStatusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
 
 // kill ends a background sync with SIGKILL, as a crash would.
-func (bg *background) kill() {
+func (bg *bgSync) kill() {
 	bg.cmd.Process.Kill()
 	err := <-bg.done
 	bg.done <- err // for the cleanup
 }
 
-// wantAttrs asserts the permission bits and mtime (to the second) of a file.
-func wantAttrs(t *testing.T, path string, perm fs.FileMode, mtime time.Time) {
+// wantFileAttrs asserts the permission bits and mtime (to the second) of a file.
+func wantFileAttrs(t *testing.T, path string, perm fs.FileMode, mtime time.Time) {
 	t.Helper()
 	fi, err := os.Lstat(path)
 	if err != nil {

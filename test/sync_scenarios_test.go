@@ -109,14 +109,14 @@ func TestSyncScenarios(t *testing.T) {
 	}
 }
 
-// nothing is the summary of a pass that had nothing to do.
-const nothing = "in sync, nothing to do"
+// syncNothing is the summary of a pass that had nothing to do.
+const syncNothing = "in sync, nothing to do"
 
 // syncLocalCreate: files made in a folder reach the bucket and the other folder.
 func syncLocalCreate(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"notes.txt": "first notes", "docs/plan.md": "the plan"})
-	w.summary(w.A, nothing)
-	w.summary(w.B, nothing)
+	w.summary(w.A, syncNothing)
+	w.summary(w.B, syncNothing)
 }
 
 // syncLocalEdit: edits, one of the same size, are carried; old contents stay in history.
@@ -147,9 +147,9 @@ func syncLocalDelete(t *testing.T, w *syncWorld) {
 func syncLocalRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"report.txt": "quarterly numbers", "other.txt": "other"})
 	w.rename(w.A, "report.txt", "archive/report-2025.txt")
-	wantLines(t, "dry run of A", w.dryRun(w.A), "rename remote report.txt -> archive/report-2025.txt")
+	wantSameLines(t, "dry run of A", w.dryRun(w.A), "rename remote report.txt -> archive/report-2025.txt")
 	w.summary(w.A, "1 renamed")
-	wantLines(t, "dry run of B", w.dryRun(w.B), "rename local report.txt -> archive/report-2025.txt")
+	wantSameLines(t, "dry run of B", w.dryRun(w.B), "rename local report.txt -> archive/report-2025.txt")
 	w.summary(w.B, "1 renamed")
 	w.wantEverywhere(map[string]string{"archive/report-2025.txt": "quarterly numbers", "other.txt": "other"})
 }
@@ -188,7 +188,7 @@ func syncRemoteRename(t *testing.T, w *syncWorld) {
 		t.Fatal(err)
 	}
 	w.move("photo.jpg", "albums/2025/photo.jpg")
-	wantLines(t, "dry run of A", w.dryRun(w.A), "rename local photo.jpg -> albums/2025/photo.jpg")
+	wantSameLines(t, "dry run of A", w.dryRun(w.A), "rename local photo.jpg -> albums/2025/photo.jpg")
 	w.summary(w.A, "1 renamed")
 	w.summary(w.B, "1 renamed")
 	w.wantEverywhere(map[string]string{"albums/2025/photo.jpg": "jpeg bytes", "other.txt": "other"})
@@ -239,7 +239,7 @@ func syncConflictLocalNewer(t *testing.T, w *syncWorld) {
 	w.summary(w.A, "1 conflicts kept")
 	w.summary(w.B, "2 downloaded")
 	w.wantConflict("plan.txt", "local edit, newer", "remote edit")
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 }
 
 // syncConflictRemoteNewer: both sides edited, the remote edit newer: it keeps the name.
@@ -251,7 +251,7 @@ func syncConflictRemoteNewer(t *testing.T, w *syncWorld) {
 	w.summary(w.A, "1 conflicts kept")
 	w.summary(w.B, "2 downloaded")
 	w.wantConflict("plan.txt", "remote edit, newer", "local edit, older")
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 }
 
 // syncConflictTwoMachines: A and B edit the same file; the first to sync keeps the
@@ -304,10 +304,10 @@ func syncIdenticalEdits(t *testing.T, w *syncWorld) {
 	w.put("a.txt", "the same edit")
 	w.write(w.A, "n.txt", "the same new file")
 	w.put("n.txt", "the same new file")
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 	w.summary(w.B, "2 downloaded")
 	w.wantEverywhere(map[string]string{"a.txt": "the same edit", "n.txt": "the same new file", "b.txt": "b"})
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 }
 
 // syncLocalEditRemoteDelete: a local edit beats a remote delete.
@@ -346,7 +346,7 @@ func syncDeleteBoth(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "a", "b.txt": "b", "c.txt": "c"})
 	w.remove(w.A, "a.txt")
 	w.del("a.txt")
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 	w.summary(w.B, "1 deleted locally")
 	w.wantEverywhere(map[string]string{"b.txt": "b", "c.txt": "c"})
 }
@@ -393,7 +393,7 @@ func syncDeepLocalDirRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"projects/2024/q1/report.txt": "report", "projects/2024/q1/data/raw.csv": "1,2,3",
 		"projects/2024/q1/data/deep/er/notes.md": "notes", "keep.txt": "keep"})
 	w.rename(w.A, "projects/2024/q1", "archive/old/2024-q1")
-	wantLines(t, "dry run of A", w.dryRun(w.A),
+	wantSameLines(t, "dry run of A", w.dryRun(w.A),
 		"rename remote projects/2024/q1/data/deep/er/notes.md -> archive/old/2024-q1/data/deep/er/notes.md",
 		"rename remote projects/2024/q1/data/raw.csv -> archive/old/2024-q1/data/raw.csv",
 		"rename remote projects/2024/q1/report.txt -> archive/old/2024-q1/report.txt")
@@ -411,7 +411,7 @@ func syncRemoteDirRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"music/rock/a.mp3": "aaa", "music/rock/b.mp3": "bbb", "music/jazz/c.mp3": "ccc", "keep": "k"})
 	w.move("music/rock/a.mp3", "music/genres/rock/a.mp3")
 	w.move("music/rock/b.mp3", "music/genres/rock/b.mp3")
-	wantLines(t, "dry run of A", w.dryRun(w.A),
+	wantSameLines(t, "dry run of A", w.dryRun(w.A),
 		"rename local music/rock/a.mp3 -> music/genres/rock/a.mp3",
 		"rename local music/rock/b.mp3 -> music/genres/rock/b.mp3")
 	w.summary(w.A, "2 renamed")
@@ -454,7 +454,7 @@ func syncManyFiles(t *testing.T, w *syncWorld) {
 		w.write(w.A, rel, files[rel])
 	}
 	w.summary(w.A, "1010 uploaded")
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 	w.write(w.A, "d2/f1003", "edited")
 	w.del("d0/f0000")
 	w.put("zz/last", "after every page")
@@ -506,28 +506,28 @@ func syncModesUp(t *testing.T, w *syncWorld) {
 	secretAt := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
 	w.write(w.A, "run.sh", "echo run")
 	w.write(w.A, "secret.txt", "hush")
-	setAttrs(t, filepath.Join(w.A, "run.sh"), 0o755, runAt)
-	setAttrs(t, filepath.Join(w.A, "secret.txt"), 0o600, secretAt)
+	setFileAttrs(t, filepath.Join(w.A, "run.sh"), 0o755, runAt)
+	setFileAttrs(t, filepath.Join(w.A, "secret.txt"), 0o600, secretAt)
 	w.summary(w.A, "2 uploaded")
 	w.summary(w.B, "2 downloaded")
-	wantAttrs(t, filepath.Join(w.B, "run.sh"), 0o755, runAt)
-	wantAttrs(t, filepath.Join(w.B, "secret.txt"), 0o600, secretAt)
-	w.summary(w.A, nothing)
+	wantFileAttrs(t, filepath.Join(w.B, "run.sh"), 0o755, runAt)
+	wantFileAttrs(t, filepath.Join(w.B, "secret.txt"), 0o600, secretAt)
+	w.summary(w.A, syncNothing)
 }
 
 // syncModesDown: attributes an s3fs-style object carries are applied to the file.
 func syncModesDown(t *testing.T, w *syncWorld) {
 	w.putMeta("tool", "echo tool", map[string]string{"mode": "33261", "mtime": "1600000000"}) // 0100755
 	w.summary(w.A, "1 downloaded")
-	wantAttrs(t, filepath.Join(w.A, "tool"), 0o755, time.Unix(1600000000, 0))
-	w.summary(w.A, nothing)
+	wantFileAttrs(t, filepath.Join(w.A, "tool"), 0o755, time.Unix(1600000000, 0))
+	w.summary(w.A, syncNothing)
 }
 
 // syncChmodOnly: a chmod and a touch, with no edit, reach the other folder.
 func syncChmodOnly(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"run.sh": "echo run", "notes.txt": "n"})
 	at := time.Date(2022, 6, 7, 8, 9, 10, 0, time.UTC)
-	setAttrs(t, filepath.Join(w.A, "run.sh"), 0o755, at)
+	setFileAttrs(t, filepath.Join(w.A, "run.sh"), 0o755, at)
 	w.ok(w.A)
 	info, err := w.b.store.HeadObject(context.Background(), w.bucket, w.key("run.sh"), objstore.GetOptions{})
 	if err != nil || info.UserMetadata["mode"] != "33261" || info.UserMetadata["mtime"] != strconv.FormatInt(at.Unix(), 10) {
@@ -535,12 +535,12 @@ func syncChmodOnly(t *testing.T, w *syncWorld) {
 	}
 	t.Skip("BUG: a chmod or touch reaches the bucket but never the other machine: the copy onto itself keeps the ETag, so B sees no remote change")
 	w.ok(w.B)
-	wantAttrs(t, filepath.Join(w.B, "run.sh"), 0o755, at)
+	wantFileAttrs(t, filepath.Join(w.B, "run.sh"), 0o755, at)
 	w.wantEverywhere(map[string]string{"run.sh": "echo run", "notes.txt": "n"})
 }
 
-// setAttrs sets a file's permission bits and mtime.
-func setAttrs(t *testing.T, path string, perm os.FileMode, mtime time.Time) {
+// setFileAttrs sets a file's permission bits and mtime.
+func setFileAttrs(t *testing.T, path string, perm os.FileMode, mtime time.Time) {
 	t.Helper()
 	if err := os.Chmod(path, perm); err != nil {
 		t.Fatal(err)
@@ -604,8 +604,8 @@ func syncSortOrder(t *testing.T, w *syncWorld) {
 	}
 	w.summary(w.A, fmt.Sprintf("%d uploaded, %d downloaded", len(files)-len(remote), len(remote)))
 	w.summary(w.B, fmt.Sprintf("%d downloaded", len(files)))
-	w.summary(w.A, nothing)
-	w.summary(w.B, nothing)
+	w.summary(w.A, syncNothing)
+	w.summary(w.B, syncNothing)
 	w.wantEverywhere(files)
 }
 
@@ -646,7 +646,7 @@ func syncIgnoredLater(t *testing.T, w *syncWorld) {
 	w.summary(w.B, "1 downloaded")
 	w.wantEverywhere(map[string]string{"app.log": "old log", "keep.txt": "keep", "other.txt": "o", ".cairnignore": "*.log\n"})
 	w.writeIgnored(w.A, "app.log", "new log lines, not for the bucket")
-	w.summary(w.A, nothing)
+	w.summary(w.A, syncNothing)
 	w.wantRemote(map[string]string{"app.log": "old log", "keep.txt": "keep", "other.txt": "o", ".cairnignore": "*.log\n"})
 }
 
@@ -671,7 +671,7 @@ func syncIgnored(t *testing.T, w *syncWorld) {
 		kept[rel] = "scratch"
 	}
 	w.wantTree(w.A, kept)
-	w.summary(w.A, nothing, "--exclude", "secret/")
+	w.summary(w.A, syncNothing, "--exclude", "secret/")
 }
 
 // syncMaxDelete: a pass deleting most files is refused on each side until allowed.
@@ -699,7 +699,7 @@ func syncEmptyFolder(t *testing.T, w *syncWorld) {
 	}
 	w.refused(w.A, "is empty but 3 files were synced before")
 	w.wantRemote(all)
-	w.summary(w.B, nothing)
+	w.summary(w.B, syncNothing)
 	w.wantTree(w.B, all)
 }
 
@@ -717,8 +717,8 @@ func syncBucketEmptied(t *testing.T, w *syncWorld) {
 	w.wantTree(w.B, all)
 	w.checkHistory()
 	w.summary(w.A, "3 uploaded", "--mode", "backup") // what the refusal suggests
-	w.summary(w.B, nothing)
-	w.summary(w.A, nothing)
+	w.summary(w.B, syncNothing)
+	w.summary(w.A, syncNothing)
 	w.wantEverywhere(all)
 }
 
@@ -735,7 +735,7 @@ func syncBackupRemoteEdits(t *testing.T, w *syncWorld) {
 	w.summary(w.A, "2 uploaded", "--mode", "backup")
 	w.wantTree(w.A, mine)
 	w.wantRemote(map[string]string{"a.txt": "mine", "b.txt": "also mine", "stranger.txt": "not from this folder"})
-	w.summary(w.A, nothing, "--mode", "backup")
+	w.summary(w.A, syncNothing, "--mode", "backup")
 }
 
 // syncBackupDeleteMarker: in backup mode a local delete is a delete marker.
@@ -748,8 +748,8 @@ func syncBackupDeleteMarker(t *testing.T, w *syncWorld) {
 	w.summary(w.A, "1 deleted remotely", "--mode", "backup")
 	w.wantRemote(map[string]string{"b": "content of b", "c": "content of c"})
 	vs := w.versions("a")
-	latest := slices.IndexFunc(vs, func(v version) bool { return v.latest })
-	kept := slices.ContainsFunc(vs, func(v version) bool { return v.content == digest([]byte("content of a")) })
+	latest := slices.IndexFunc(vs, func(v objVersion) bool { return v.latest })
+	kept := slices.ContainsFunc(vs, func(v objVersion) bool { return v.content == syncDigest([]byte("content of a")) })
 	if len(vs) != 2 || latest < 0 || !vs[latest].deleteMarker || !kept {
 		t.Errorf("versions of a: %+v, want a delete marker over the content", vs)
 	}
@@ -778,7 +778,7 @@ func syncBackupRename(t *testing.T, w *syncWorld) {
 	w.summary(w.A, "1 renamed", "--mode", "backup")
 	w.wantRemote(map[string]string{"moved/a.txt": "to be renamed", "b.txt": "b"})
 	vs := w.versions("a.txt")
-	if !slices.ContainsFunc(vs, func(v version) bool { return v.latest && v.deleteMarker }) {
+	if !slices.ContainsFunc(vs, func(v objVersion) bool { return v.latest && v.deleteMarker }) {
 		t.Errorf("versions of a.txt after the rename: %+v, want a delete marker on top", vs)
 	}
 }
@@ -791,7 +791,7 @@ func syncDryRun(t *testing.T, w *syncWorld) {
 	w.put("c", "c edited remotely")
 	w.write(w.A, "new", "new")
 	before, remote := w.localTree(w.A), w.remoteTree()
-	wantLines(t, "dry run of A", w.dryRun(w.A), "upload a", "delete remote b", "download c", "upload new")
+	wantSameLines(t, "dry run of A", w.dryRun(w.A), "upload a", "delete remote b", "download c", "upload new")
 	w.compare("folder A after a dry run", w.localTree(w.A), before)
 	w.compare("the bucket after a dry run", w.remoteTree(), remote)
 	w.summary(w.A, "2 uploaded, 1 downloaded, 1 deleted remotely")
@@ -825,11 +825,11 @@ func syncSlowWrite(t *testing.T, w *syncWorld) {
 	full, maxGap := writeSlowly(t, filepath.Join(w.A, "slow.log"), 15, 100*time.Millisecond)
 	w.note("slow.log", full)
 	syncEventually(t, "the bucket to hold all of slow.log", func() bool {
-		return w.remoteTree()["slow.log"] == digest(full)
+		return w.remoteTree()["slow.log"] == syncDigest(full)
 	})
 	w.put("from-elsewhere.txt", "picked up by the interval")
 	syncEventually(t, "A to get from-elsewhere.txt", func() bool {
-		return w.localTree(w.A)["from-elsewhere.txt"] == digest([]byte("picked up by the interval"))
+		return w.localTree(w.A)["from-elsewhere.txt"] == syncDigest([]byte("picked up by the interval"))
 	})
 	w.remove(w.A, "existing.txt")
 	syncEventually(t, "the bucket to lose existing.txt", func() bool {
@@ -841,7 +841,7 @@ func syncSlowWrite(t *testing.T, w *syncWorld) {
 		t.Logf("the writer paused %v between chunks, longer than --settle: a partial upload was allowed", maxGap)
 	} else {
 		for _, v := range w.versions("slow.log") {
-			if v.content != digest(full) {
+			if v.content != syncDigest(full) {
 				t.Errorf("slow.log has a version %s holding %s, a part of the file", v.id, v.content)
 			}
 		}
@@ -909,9 +909,9 @@ func syncLiveTwoMachines(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"k": "k"})
 	live := []string{"--settle", "200ms", "--interval", "1s"}
 	bgA, bgB := w.start(w.A, live...), w.start(w.B, live...)
-	got := func(bg *background, dir, rel, content string, downloads int) func() bool {
+	got := func(bg *bgSync, dir, rel, content string, downloads int) func() bool {
 		return func() bool {
-			return w.localTree(dir)[rel] == digest([]byte(content)) && bg.printed(" downloaded") >= downloads
+			return w.localTree(dir)[rel] == syncDigest([]byte(content)) && bg.printed(" downloaded") >= downloads
 		}
 	}
 	w.write(w.A, "doc.txt", "written on A")
@@ -922,7 +922,7 @@ func syncLiveTwoMachines(t *testing.T, w *syncWorld) {
 	syncEventually(t, "B to get the rename", func() bool {
 		tree := w.localTree(w.B)
 		_, old := tree["doc.txt"]
-		return !old && tree["renamed.txt"] == digest([]byte("edited on B"))
+		return !old && tree["renamed.txt"] == syncDigest([]byte("edited on B"))
 	})
 	bgA.stop(t)
 	bgB.stop(t)
@@ -1041,15 +1041,15 @@ func syncServerDownLive(t *testing.T, w *syncWorld) {
 	w.b.up(t)
 	want := map[string]string{"a.txt": "v2, written while the server was down", "b.txt": "keep", "new.txt": "also written while down"}
 	syncEventually(t, "the changes to reach the bucket", func() bool {
-		return maps.Equal(w.remoteTree(), digests(want))
+		return maps.Equal(w.remoteTree(), syncDigests(want))
 	})
 	bg.stop(t)
 	w.summary(w.B, "2 downloaded")
 	w.wantEverywhere(want)
 }
 
-// wantLines asserts that lines are want, in any order.
-func wantLines(t *testing.T, what string, lines []string, want ...string) {
+// wantSameLines asserts that lines are want, in any order.
+func wantSameLines(t *testing.T, what string, lines []string, want ...string) {
 	t.Helper()
 	got := slices.Sorted(slices.Values(lines))
 	slices.Sort(want)
