@@ -889,6 +889,34 @@ func syncEventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// hookProxy is a reverse proxy in front of an S3 server that calls hook
+// with each request before it forwards it: another client can so act in
+// the middle of a sync's pass.
+type hookProxy struct {
+	proxy *httputil.ReverseProxy
+	hook  func(*http.Request)
+}
+
+// startHookProxy serves a hookProxy to endpoint on a loopback port and
+// returns its URL.
+func startHookProxy(t *testing.T, endpoint string, hook func(*http.Request)) string {
+	t.Helper()
+	target, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &restartableServer{handler: &hookProxy{proxy: httputil.NewSingleHostReverseProxy(target), hook: hook}}
+	f.listen(t, "127.0.0.1:0")
+	t.Cleanup(f.close)
+	return "http://" + f.addr
+}
+
+// ServeHTTP calls the hook, then forwards the request.
+func (h *hookProxy) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	h.hook(r)
+	h.proxy.ServeHTTP(rw, r)
+}
+
 // partGate is a reverse proxy in front of an S3 server that can hold
 // multipart part uploads: after allow parts have gone through, every
 // further part waits until the gate opens. A crash can so be placed in

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,6 +81,7 @@ var syncScenarios = []syncScenario{
 	{name: "dry-run/changes-nothing", run: syncDryRun},
 	{name: "state/lost", run: syncStateLost},
 	{name: "race/edit-right-after-download", run: syncEditAfterDownload},
+	{name: "race/remote-edit-during-upload", run: syncRemoteEditDuringUpload},
 	{name: "continuous/slow-write", run: syncSlowWrite},
 	{name: "continuous/two-machines", run: syncLiveTwoMachines},
 	{name: "crash/mid-upload", run: syncCrashMidUpload},
@@ -867,6 +870,33 @@ func syncEditAfterDownload(t *testing.T, w *syncWorld) {
 	w.summary(w.B, "1 uploaded")
 	w.summary(w.A, "1 downloaded")
 	w.wantEverywhere(map[string]string{"doc.txt": edit, "k1": "k1", "k2": "k2"})
+}
+
+// syncRemoteEditDuringUpload has another client overwrite an object
+// while A's pass is about to upload its own edit of it: the upload must
+// not overwrite the other edit, and the next pass keeps both.
+func syncRemoteEditDuringUpload(t *testing.T, w *syncWorld) {
+	const other = "written by another client meanwhile"
+	var armed atomic.Bool
+	putErr := make(chan error, 1)
+	w.via[w.A] = startHookProxy(t, w.b.endpoint, func(r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/doc.txt") && armed.CompareAndSwap(true, false) {
+			_, err := w.b.store.PutObject(context.Background(), w.bucket, w.key("doc.txt"), strings.NewReader(other),
+				objstore.PutOptions{Size: int64(len(other))})
+			putErr <- err
+		}
+	})
+	w.seed(map[string]string{"doc.txt": "v1", "k1": "k1", "k2": "k2"})
+	w.write(w.A, "doc.txt", "A's edit")
+	w.age(w.A, "doc.txt", time.Hour)
+	w.note("doc.txt", []byte(other))
+	armed.Store(true)
+	w.ok(w.A)
+	if err := <-putErr; err != nil {
+		t.Fatalf("the other client's put: %v", err)
+	}
+	w.summary(w.B, "2 downloaded")
+	w.wantConflict("doc.txt", other, "A's edit")
 }
 
 // editOnArrival writes content to path as soon as a file is created or
