@@ -11,11 +11,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/fsmeta"
 	"github.com/cairnfs/cairn/objstore/transfer"
+	"github.com/cairnfs/cairn/sync/state"
 )
 
 // maxLinkTarget bounds the target of a symlink stored as an object.
@@ -54,6 +56,12 @@ func (e *Engine) doDownload(ctx context.Context, en entry) error {
 		return fmt.Errorf("download %s: %w", en.rel, err)
 	}
 	defer os.Remove(name)
+	// The record takes the file as it is before the rename, not after:
+	// an edit made the instant it lands must look like one.
+	rec, err := statRecord(name, sha, info)
+	if err != nil {
+		return fmt.Errorf("download %s: %w", en.rel, err)
+	}
 	if err := e.unchangedLocal(en.rel, en.l); err != nil {
 		return err
 	}
@@ -61,12 +69,22 @@ func (e *Engine) doDownload(ctx context.Context, en entry) error {
 		return fmt.Errorf("download %s: %w", en.rel, err)
 	}
 	syncDir(filepath.Dir(dst))
-	now, err := e.lstat(en.rel)
-	if err != nil || now == nil {
-		return fmt.Errorf("download %s: %w", en.rel, errChanged)
+	return e.db.Put(en.rel, rec)
+}
+
+// statRecord is the record of the downloaded file name, holding the
+// version info with content hash sha.
+func statRecord(name, sha string, info objstore.ObjectInfo) (state.Record, error) {
+	fi, err := os.Lstat(name)
+	if err != nil {
+		return state.Record{}, err
 	}
-	now.sha = sha
-	return e.db.Put(en.rel, now.record(info.ETag, info.VersionID))
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return state.Record{}, fmt.Errorf("stat %s: no file status", name)
+	}
+	return state.Record{Size: fi.Size(), Mtime: fi.ModTime().UnixNano(), Mode: st.Mode,
+		Hash: sha, ETag: info.ETag, VersionID: info.VersionID}, nil
 }
 
 // finishTemp gives the downloaded temp file its attributes and makes it
