@@ -903,7 +903,13 @@ func syncRemoteEditDuringUpload(t *testing.T, w *syncWorld) {
 // A's pass is about to delete it: a modification beats a delete, so the
 // other client's edit must stay current and come back to A.
 func syncRemoteEditDuringDelete(t *testing.T, w *syncWorld) {
-	t.Skip("BUG: the delete of a locally deleted file is unconditional, so an object overwritten after the pass listed it is hidden under a delete marker (kept only in history) instead of coming back")
+	if w.b.name == "gofakes3" {
+		// The sync takes its delete marker back off when it hid another
+		// client's write; gofakes3 (backend/s3mem bucket.rmVersion) does not
+		// make the next-newest version current when the current one is
+		// deleted by version ID, and answers InternalError afterwards.
+		t.Skip("gofakes3 cannot delete a current version by ID")
+	}
 	const other = "written by another client meanwhile"
 	var armed atomic.Bool
 	putErr := make(chan error, 1)

@@ -207,8 +207,8 @@ func (e *Engine) doDeleteRemote(ctx context.Context, en entry) error {
 	if err := e.unchangedLocal(en.rel, nil); err != nil {
 		return err
 	}
-	if _, err := e.store.DeleteObject(ctx, e.pair.Bucket, e.pair.Key(en.rel), objstore.DeleteOptions{}); err != nil {
-		return fmt.Errorf("delete %s: %w", e.pair.Key(en.rel), err)
+	if err := e.deleteUnchanged(ctx, e.pair.Key(en.rel), en.s.ETag); err != nil {
+		return err
 	}
 	return e.db.Delete(en.rel)
 }
