@@ -431,7 +431,6 @@ func syncRemoteDirRename(t *testing.T, w *syncWorld) {
 
 // syncFileBecomesDir: a file replaced by a directory of its name, and back.
 func syncFileBecomesDir(t *testing.T, w *syncWorld) {
-	t.Skip("BUG: a file replaced by a directory of the same name never syncs: the delete of the old key waits as 'pending' for good (2 min in --once) and the other side cannot make the directory")
 	w.seed(map[string]string{"notes": "a file for now", "k1": "k1", "k2": "k2"})
 	w.remove(w.A, "notes")
 	w.write(w.A, "notes/today.txt", "now a directory")

@@ -16,7 +16,7 @@ import (
 // it; the path waits for the next pass.
 var errChanged = errors.New("changed while syncing; left for the next pass")
 
-// apply runs the actions, opts.Concurrency at a time, and sums them up.
+// apply runs the actions, deletes first, and sums them up.
 func (e *Engine) apply(ctx context.Context, actions []Action) Summary {
 	var (
 		bytes int64
@@ -31,10 +31,32 @@ func (e *Engine) apply(ctx context.Context, actions []Action) Summary {
 	if count > 0 {
 		e.opts.Reporter.Planned(count, bytes)
 	}
+	var sum Summary
+	// Deletes go first: a path that changes from file to directory (or
+	// back) must be cleared before it is written.
+	first, then := splitDeletes(actions)
+	e.runAll(ctx, first, &sum)
+	e.runAll(ctx, then, &sum)
+	return sum
+}
+
+// splitDeletes separates the deletes from the other actions.
+func splitDeletes(actions []Action) (deletes, rest []Action) {
+	for _, a := range actions {
+		if a.Kind == DeleteLocal || a.Kind == DeleteRemote || a.Kind == Forget {
+			deletes = append(deletes, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	return deletes, rest
+}
+
+// runAll runs actions opts.Concurrency at a time and adds them to sum.
+func (e *Engine) runAll(ctx context.Context, actions []Action, sum *Summary) {
 	var (
-		mu  sync.Mutex
-		sum Summary
-		wg  sync.WaitGroup
+		mu sync.Mutex
+		wg sync.WaitGroup
 	)
 	jobs := make(chan Action)
 	for range e.opts.Concurrency {
@@ -42,7 +64,7 @@ func (e *Engine) apply(ctx context.Context, actions []Action) Summary {
 			for a := range jobs {
 				err := e.retry(ctx, a)
 				mu.Lock()
-				tally(&sum, a, err)
+				tally(sum, a, err)
 				mu.Unlock()
 				if !a.quiet() || err != nil {
 					e.opts.Reporter.Done(a, err)
@@ -58,7 +80,6 @@ func (e *Engine) apply(ctx context.Context, actions []Action) Summary {
 	}
 	close(jobs)
 	wg.Wait()
-	return sum
 }
 
 // tally adds the outcome of a to sum.

@@ -171,10 +171,11 @@ func (e *Engine) objectMeta(l *local) objstore.ObjectMeta {
 	return objstore.ObjectMeta{ContentType: ct, UserMetadata: meta}
 }
 
-// lstat describes the local path rel now; nil when it does not exist.
+// lstat describes the file (or symlink) at the local path rel now; nil
+// when there is none: nothing, or a directory.
 func (e *Engine) lstat(rel string) (*local, error) {
 	fi, err := os.Lstat(join(e.root, rel))
-	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && fi.IsDir() {
 		return nil, nil
 	}
 	if err != nil {
