@@ -9,9 +9,10 @@
 //
 //   - a memory tier (ristretto) bounded by bytes; half of its budget, at
 //     most twice the largest readahead window, holds the blocks fetched
-//     last that ristretto's admission policy turned away (as it does in a
-//     long sequential read), until newer ones push them out, so that a
-//     block fetched ahead of its reader is there when the reader comes;
+//     last until newer ones push them out, so that a block fetched ahead of
+//     its reader is there when the reader comes even if ristretto's
+//     admission policy turned it away (as it does in a long sequential
+//     read) or evicted it;
 //   - a disk tier under a directory, bounded by bytes, evicted least recently
 //     used first. Each block file carries a header with its full name, its
 //     length and a CRC-32C of its bytes; a block that fails any check is a

@@ -5,19 +5,27 @@ import (
 	"sync"
 )
 
-// freshTier holds the blocks fetched last that the memory tier turned
-// away, newest first, until newer ones push them out. The memory tier's
-// admission policy turns away new blocks while its own are used more
-// often, as in a long sequential read once it is full: without this tier,
-// a block fetched ahead of the reader would be read back from the disk
-// tier, or fetched again without one.
+// freshTier holds the blocks fetched last, newest first, until newer ones
+// push them out. The memory tier's admission policy turns away new blocks
+// while its own are used more often, as in a long sequential read once it
+// is full, and may evict a block it took before its reader comes: without
+// this tier, a block fetched ahead of the reader would be read back from
+// the disk tier, or fetched again without one.
 type freshTier struct {
 	capacity int64
 
 	mu     sync.Mutex
 	used   int64
-	order  *list.List // of *memBlock, newest at the front
+	own    int64      // bytes of the blocks the memory tier did not take
+	order  *list.List // of *freshBlock, newest at the front
 	byName map[string]*list.Element
+}
+
+// freshBlock is a block of the fresh tier, and whether the memory tier
+// took it too (it is then counted there).
+type freshBlock struct {
+	memBlock
+	inMem bool
 }
 
 // maxFreshBytes bounds the fresh tier: twice the largest readahead window.
@@ -33,20 +41,25 @@ func (f *freshTier) get(name string) ([]byte, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if el, ok := f.byName[name]; ok {
-		return el.Value.(*memBlock).data, true
+		return el.Value.(*freshBlock).data, true
 	}
 	return nil, false
 }
 
 // put adds a block, pushing out the oldest ones beyond the capacity.
-func (f *freshTier) put(name string, k BlockKey, data []byte) {
+// inMem tells that the memory tier took it too.
+func (f *freshTier) put(name string, k BlockKey, data []byte, inMem bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := f.byName[name]; ok || int64(len(data)) > f.capacity {
 		return
 	}
-	f.byName[name] = f.order.PushFront(&memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data})
+	b := &freshBlock{memBlock: memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data}, inMem: inMem}
+	f.byName[name] = f.order.PushFront(b)
 	f.used += int64(len(data))
+	if !inMem {
+		f.own += int64(len(data))
+	}
 	for f.used > f.capacity {
 		f.removeLocked(f.order.Back())
 	}
@@ -58,7 +71,7 @@ func (f *freshTier) invalidate(bucket, key string) {
 	defer f.mu.Unlock()
 	for el := f.order.Front(); el != nil; {
 		next := el.Next()
-		if b := el.Value.(*memBlock); b.bucket == bucket && b.key == key {
+		if b := el.Value.(*freshBlock); b.bucket == bucket && b.key == key {
 			f.removeLocked(el)
 		}
 		el = next
@@ -67,14 +80,17 @@ func (f *freshTier) invalidate(bucket, key string) {
 
 // removeLocked drops one block; f.mu is held.
 func (f *freshTier) removeLocked(el *list.Element) {
-	b := f.order.Remove(el).(*memBlock)
+	b := f.order.Remove(el).(*freshBlock)
 	delete(f.byName, b.name)
 	f.used -= int64(len(b.data))
+	if !b.inMem {
+		f.own -= int64(len(b.data))
+	}
 }
 
-// usage returns the bytes held.
+// usage returns the bytes of the blocks held here only.
 func (f *freshTier) usage() int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.used
+	return f.own
 }

@@ -293,8 +293,8 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 			b = bytes.Clone(b) // let each block be freed on its own
 		}
 		blocks[i] = b
-		if c.mem != nil && !c.mem.put(f.r.name, f.r.k, b) {
-			c.fresh.put(f.r.name, f.r.k, b)
+		if c.mem != nil {
+			c.fresh.put(f.r.name, f.r.k, b, c.mem.put(f.r.name, f.r.k, b))
 		}
 		c.fl.finish(f.r.name, f.cl, b, nil)
 		done++
