@@ -166,6 +166,12 @@ func (e *Engine) run(ctx context.Context, a Action) error {
 		return e.doRecord(ctx, a.e)
 	case Forget:
 		return e.db.Delete(a.Rel)
+	case PullMeta:
+		return e.doPullMeta(ctx, a.e)
+	case Adopt:
+		rec := *a.e.s
+		rec.Modified = a.e.r.modified.UnixMilli()
+		return e.db.Put(a.Rel, rec)
 	}
 	return fmt.Errorf("unknown action %d", a.Kind)
 }

@@ -62,6 +62,7 @@ func (e *Engine) doDownload(ctx context.Context, en entry) error {
 	if err != nil {
 		return fmt.Errorf("download %s: %w", en.rel, err)
 	}
+	rec.Modified = en.r.modified.UnixMilli()
 	if err := e.unchangedLocal(en.rel, en.l); err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func (e *Engine) doRenameLocal(from, to entry) error {
 		return fmt.Errorf("rename %s to %s: %w", from.rel, to.rel, err)
 	}
 	rec := *from.s
-	rec.ETag, rec.VersionID = to.r.etag, ""
+	rec.ETag, rec.VersionID, rec.Modified = to.r.etag, "", to.r.modified.UnixMilli()
 	if err := e.db.Put(to.rel, rec); err != nil {
 		return err
 	}

@@ -26,12 +26,15 @@ const (
 	UpdateMeta                   // local mode or mtime changed, content did not
 	Record                       // both sides agree: renew the record
 	Forget                       // both sides are gone: drop the record
+	PullMeta                     // remote mode or mtime changed, content did not
+	Adopt                        // note the remote LastModified first seen
 )
 
 var kindNames = map[Kind]string{
 	Upload: "upload", Download: "download", DeleteRemote: "delete remote", DeleteLocal: "delete local",
 	RenameRemote: "rename remote", RenameLocal: "rename local", Conflict: "conflict",
 	UpdateMeta: "update attributes", Record: "record", Forget: "forget",
+	PullMeta: "update local attributes", Adopt: "adopt",
 }
 
 func (k Kind) String() string { return kindNames[k] }
@@ -56,7 +59,7 @@ func (a Action) String() string {
 }
 
 // quiet tells whether the action only touches the state database.
-func (a Action) quiet() bool { return a.Kind == Record || a.Kind == Forget }
+func (a Action) quiet() bool { return a.Kind == Record || a.Kind == Forget || a.Kind == Adopt }
 
 // Refusals of the safety checks.
 var (
@@ -153,10 +156,7 @@ func (e *Engine) decideTwoWay(ctx context.Context, en entry) (Kind, error) {
 	rch := r == nil || r.etag != s.ETag
 	switch {
 	case !lch && !rch:
-		if metaOnly {
-			return UpdateMeta, nil
-		}
-		return 0, nil
+		return remoteMeta(r, s, metaOnly), nil
 	case lch && !rch:
 		if l == nil {
 			return DeleteRemote, nil
@@ -175,6 +175,22 @@ func (e *Engine) decideTwoWay(ctx context.Context, en entry) (Kind, error) {
 		return Upload, nil
 	}
 	return e.sameOrConflict(ctx, en)
+}
+
+// remoteMeta decides for a path whose content changed on neither side:
+// local attributes changed (UpdateMeta), or the remote's did (PullMeta: the
+// object was copied onto itself, its LastModified moved), or a LastModified
+// is seen for the first time (Adopt).
+func remoteMeta(r *remote, s *state.Record, localMeta bool) Kind {
+	switch {
+	case localMeta:
+		return UpdateMeta
+	case s.Modified == 0:
+		return Adopt
+	case r.modified.UnixMilli() != s.Modified:
+		return PullMeta
+	}
+	return 0
 }
 
 // decideBackup decides in backup mode: the local folder is the source.

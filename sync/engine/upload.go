@@ -265,5 +265,7 @@ func (e *Engine) doRecord(_ context.Context, en entry) error {
 	if err := en.l.hash(e.root); err != nil {
 		return err
 	}
-	return e.db.Put(en.rel, en.l.record(en.r.etag, ""))
+	rec := en.l.record(en.r.etag, "")
+	rec.Modified = en.r.modified.UnixMilli()
+	return e.db.Put(en.rel, rec)
 }

@@ -35,6 +35,11 @@ type Record struct {
 	// ETag and VersionID identify the remote version that holds it.
 	ETag      string `json:"e"`
 	VersionID string `json:"v,omitempty"`
+	// Modified is the remote version's LastModified as listed (Unix
+	// milliseconds), 0 until a listing showed it: a copy of an object
+	// onto itself (new attributes, same content) keeps the ETag and
+	// changes only this.
+	Modified int64 `json:"t,omitempty"`
 }
 
 // Upload is a multipart upload in flight for a path, kept so that an
