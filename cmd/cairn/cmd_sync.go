@@ -252,10 +252,14 @@ func (a *app) syncOnce(ctx context.Context, e *engine.Engine, rep *syncReporter,
 			return err
 		}
 		if f.dryRun {
+			shown := 0
 			for _, act := range actions {
-				fmt.Fprintln(a.stdout, act)
+				if !act.Quiet() {
+					fmt.Fprintln(a.stdout, act)
+					shown++
+				}
 			}
-			fmt.Fprintf(a.stderr, "cairn: dry run: %d actions, nothing changed", len(actions))
+			fmt.Fprintf(a.stderr, "cairn: dry run: %d actions, nothing changed", shown)
 			if sum.Pending > 0 {
 				fmt.Fprintf(a.stderr, "; %d files are still being written and wait for a later pass", sum.Pending)
 			}

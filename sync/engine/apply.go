@@ -23,7 +23,7 @@ func (e *Engine) apply(ctx context.Context, actions []Action) Summary {
 		count int
 	)
 	for _, a := range actions {
-		if !a.quiet() {
+		if !a.Quiet() {
 			count++
 			bytes += a.Size
 		}
@@ -66,7 +66,7 @@ func (e *Engine) runAll(ctx context.Context, actions []Action, sum *Summary) {
 				mu.Lock()
 				tally(sum, a, err)
 				mu.Unlock()
-				if !a.quiet() || err != nil {
+				if !a.Quiet() || err != nil {
 					e.opts.Reporter.Done(a, err)
 				}
 			}

@@ -58,8 +58,8 @@ func (a Action) String() string {
 	return fmt.Sprintf("%s %s", a.Kind, a.Rel)
 }
 
-// quiet tells whether the action only touches the state database.
-func (a Action) quiet() bool { return a.Kind == Record || a.Kind == Forget || a.Kind == Adopt }
+// Quiet tells whether the action only touches the state database.
+func (a Action) Quiet() bool { return a.Kind == Record || a.Kind == Forget || a.Kind == Adopt }
 
 // Refusals of the safety checks.
 var (
