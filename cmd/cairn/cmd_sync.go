@@ -111,7 +111,12 @@ func (a *app) sync(ctx context.Context, args []string, f syncFlags) error {
 		with = func(ctx context.Context, fn func(objstore.Store) error) error { return a.withPairStore(ctx, p, fn) }
 	}
 	return with(ctx, func(st objstore.Store) error {
-		if err := checkVersioning(ctx, st, p, f.enableVersioning, a); err != nil {
+		check := func() error { return checkVersioning(ctx, st, p, f.enableVersioning, a) }
+		if f.once || f.dryRun {
+			if err := check(); err != nil {
+				return err
+			}
+		} else if err := a.untilReachable(ctx, check); err != nil {
 			return err
 		}
 		if !f.dryRun {
@@ -121,6 +126,28 @@ func (a *app) sync(ctx context.Context, args []string, f syncFlags) error {
 		}
 		return a.runSync(ctx, st, p, f)
 	})
+}
+
+// untilReachable runs check until it passes, and again after a pause
+// (growing to a minute) while it fails because the store cannot be
+// reached: a continuous sync started before its server waits for it. A
+// refusal from the store (no such bucket, access denied) ends it at once.
+func (a *app) untilReachable(ctx context.Context, check func() error) error {
+	delay := time.Second
+	for {
+		err := check()
+		var se *objstore.Error
+		if err == nil || errors.As(err, &se) && se.Status < 500 {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "cairn: sync: %v; trying again in %v\n", err, delay)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Minute)
+	}
 }
 
 // syncPair resolves the folder and the remote side, checking them against
@@ -155,8 +182,8 @@ func (a *app) syncPair(args []string, mode engine.Mode) (pair.Pair, error) {
 		p.DataDir, _ = filepath.Abs(a.dataDir)
 	}
 	if oldErr == nil && (old.Bucket != p.Bucket || old.Prefix != p.Prefix || old.Endpoint != p.Endpoint) {
-		return pair.Pair{}, usagef("%s is already synced with %s%s; remove %s to pair it with %s",
-			args[0], old.Remote(), endpointNote(old.Endpoint), filepath.Join(local, pair.StateDirName), p.Remote())
+		return pair.Pair{}, usagef("%s is already synced with %s%s; remove %s to pair it with %s%s",
+			args[0], old.Remote(), endpointNote(old.Endpoint), filepath.Join(local, pair.StateDirName), p.Remote(), endpointNote(p.Endpoint))
 	}
 	return p, nil
 }
@@ -164,7 +191,7 @@ func (a *app) syncPair(args []string, mode engine.Mode) (pair.Pair, error) {
 // endpointNote names an endpoint in a message, if there is one.
 func endpointNote(ep string) string {
 	if ep == "" {
-		return ""
+		return " on the embedded store"
 	}
 	return " on " + ep
 }
