@@ -40,7 +40,9 @@
 // edited copy of a stored object, the parts it did not change are copied
 // from that object server side (UploadPartCopy) instead of sent again,
 // so an edit of, or an append to, a large file sends only the parts
-// that changed. A new file written in order from its start is sent
+// that changed. A server that cannot copy parts (some S3 implementations
+// lack UploadPartCopy) gets those parts sent from the staged file, which
+// holds the same bytes. A new file written in order from its start is sent
 // while it is written: once it holds two parts, a multipart upload
 // starts and each whole part goes up as soon as it is written, so the
 // close sends only the tail; a write anywhere else drops that upload and
