@@ -2,23 +2,22 @@ package mount
 
 import (
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/fsmeta"
 )
 
-// The s3fs user metadata names of file attributes.
+// The s3fs user metadata names of file attributes, and the content type
+// of directory markers (package fsmeta keeps the convention).
 const (
-	metaMode  = "mode"
-	metaUID   = "uid"
-	metaGID   = "gid"
-	metaMtime = "mtime"
+	metaMode       = fsmeta.Mode
+	metaUID        = fsmeta.UID
+	metaGID        = fsmeta.GID
+	metaMtime      = fsmeta.Mtime
+	dirContentType = fsmeta.DirContentType
 )
-
-// dirContentType is the content type s3fs gives directory markers.
-const dirContentType = "application/x-directory"
 
 // attrs are the POSIX attributes of a file, directory or symlink.
 type attrs struct {
@@ -52,7 +51,7 @@ func attrsOf(info objstore.ObjectInfo, dir bool, opts Options) attrs {
 		a.mode = syscall.S_IFDIR | uint32(opts.DirMode.Perm())
 	}
 	m := info.UserMetadata
-	if v, ok := parseUint32(m[metaMode]); ok {
+	if v, ok := fsmeta.ParseUint32(m[metaMode]); ok {
 		a.mode = v
 		if a.fileType() == 0 {
 			a.mode |= syscall.S_IFREG
@@ -61,13 +60,13 @@ func attrsOf(info objstore.ObjectInfo, dir bool, opts Options) attrs {
 			a.mode = syscall.S_IFDIR | a.mode&0o7777
 		}
 	}
-	if v, ok := parseUint32(m[metaUID]); ok {
+	if v, ok := fsmeta.ParseUint32(m[metaUID]); ok {
 		a.uid = v
 	}
-	if v, ok := parseUint32(m[metaGID]); ok {
+	if v, ok := fsmeta.ParseUint32(m[metaGID]); ok {
 		a.gid = v
 	}
-	if t, ok := parseMtime(m[metaMtime]); ok {
+	if t, ok := fsmeta.ParseMtime(m[metaMtime]); ok {
 		a.mtime = t
 	}
 	return a
@@ -81,27 +80,4 @@ func (a attrs) userMetadata() map[string]string {
 		metaGID:   strconv.FormatUint(uint64(a.gid), 10),
 		metaMtime: strconv.FormatInt(a.mtime.Unix(), 10),
 	}
-}
-
-// parseUint32 parses a decimal metadata value.
-func parseUint32(s string) (uint32, bool) {
-	v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)
-	return uint32(v), err == nil
-}
-
-// parseMtime parses decimal seconds, with an optional fraction.
-func parseMtime(s string) (time.Time, bool) {
-	secs, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
-	sec, err := strconv.ParseInt(secs, 10, 64)
-	if err != nil || sec <= 0 {
-		return time.Time{}, false
-	}
-	var nsec int64
-	if frac != "" {
-		frac = (frac + "000000000")[:9]
-		if n, err := strconv.ParseInt(frac, 10, 64); err == nil {
-			nsec = n
-		}
-	}
-	return time.Unix(sec, nsec), true
 }
