@@ -94,6 +94,36 @@ func (c *Cache) Slice(ctx context.Context, obj ObjectID, size, off, n int64, fet
 	return blocks[0][lo : lo+n : lo+n], true, nil
 }
 
+// peek returns the bytes [off, off+n) of obj when one cached block holds
+// them all, without fetching anything.
+func (c *Cache) peek(obj ObjectID, size, off, n int64) ([]byte, bool) {
+	idx := off / c.bs
+	if (off+n-1)/c.bs != idx || !c.begin() {
+		return nil, false
+	}
+	defer c.wg.Done()
+	b, ok := c.lookup(c.ref(obj, size, idx), true)
+	if !ok {
+		return nil, false
+	}
+	lo := off - idx*c.bs
+	return b[lo : lo+n : lo+n], true
+}
+
+// fetchDirect fetches [off, off+n) of obj with fetch, past the tiers.
+func (c *Cache) fetchDirect(ctx context.Context, obj ObjectID, off, n int64, fetch Fetcher) ([]byte, error) {
+	data, err := fetch(ctx, off, n)
+	c.stats.fetches.Add(1)
+	c.stats.fetched.Add(int64(len(data)))
+	if err == nil && int64(len(data)) != n {
+		err = fmt.Errorf("got %d bytes: %w", len(data), io.ErrUnexpectedEOF)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s/%s version %q bytes %d-%d: %w", obj.Bucket, obj.Key, obj.Version, off, off+n-1, err)
+	}
+	return data, nil
+}
+
 // blocks returns blocks first..last of the object, from the tiers or
 // fetched.
 func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int64, fetch Fetcher) ([][]byte, error) {

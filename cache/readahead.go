@@ -53,8 +53,19 @@ func (r *Readahead) ReadAt(ctx context.Context, p []byte, off int64) (int, error
 // cached block when they lie within one (Cache.Slice; the caller must not
 // modify it), else p filled like Cache.ReadAt, with io.EOF when the read
 // reaches the end.
+//
+// A random read (one that starts no sequential stream) of bytes no tier
+// holds fetches just those bytes, not their blocks, and caches nothing:
+// a reader that jumps around an object moves only what it reads.
 func (r *Readahead) Read(ctx context.Context, p []byte, off int64) ([]byte, error) {
 	r.Observe(off, int64(len(p)))
+	if r.Window() == 0 && off < r.size && len(p) > 0 {
+		n := min(int64(len(p)), r.size-off)
+		if b, ok := r.c.peek(r.obj, r.size, off, n); ok {
+			return b, nil
+		}
+		return r.c.fetchDirect(ctx, r.obj, off, n, r.fetch)
+	}
 	if b, ok, err := r.c.Slice(ctx, r.obj, r.size, off, int64(len(p)), r.fetch); ok || err != nil {
 		return b, err
 	}

@@ -151,3 +151,37 @@ func TestReadaheadReadWithinAndAcrossBlocks(t *testing.T) {
 		}
 	}
 }
+
+func TestReadaheadRandomReadFetchesOnlyWhatItReads(t *testing.T) {
+	src := newSource(256*testBlock, 18)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 4 << 20})
+	ra := NewReadahead(c, obj1, src.size(), src.fetch, 0)
+	ctx := context.Background()
+	p := make([]byte, 512)
+	offs := []int64{200*testBlock + 100, 17*testBlock + 9, 150 * testBlock}
+	for _, off := range offs {
+		b, err := ra.Read(ctx, p, off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != string(src.data[off:off+512]) {
+			t.Fatalf("random read at %d returned wrong bytes", off)
+		}
+	}
+	for i, r := range src.fetched() {
+		if r != [2]int64{offs[i], 512} {
+			t.Fatalf("fetch %d is %v, want exactly the 512 bytes read at %d", i, r, offs[i])
+		}
+	}
+	// A block already cached answers a random read without a fetch.
+	if _, err := ra.ReadAt(ctx, p, 3*testBlock); err != nil {
+		t.Fatal(err)
+	}
+	before := src.calls.Load()
+	if b, err := ra.Read(ctx, p, 3*testBlock+700); err != nil || string(b) != string(src.data[3*testBlock+700:3*testBlock+1212]) {
+		t.Fatalf("read of a cached block: %v", err)
+	}
+	if src.calls.Load() != before {
+		t.Fatal("a random read of a cached block fetched")
+	}
+}
