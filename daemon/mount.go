@@ -97,7 +97,7 @@ func (u *mountUnit) wait(ctx context.Context, fsys *mount.FS) error {
 	// (or journaled) by now, so detach it; it ends when they close, or
 	// when the daemon exits. Unmount failing after the kernel let go (a
 	// file that failed to store) leaves nothing mounted.
-	derr := syscall.Unmount(u.cfg.Mountpoint, syscall.MNT_DETACH)
+	derr := detach(u.cfg.Mountpoint)
 	if derr != nil && !errors.Is(derr, syscall.EINVAL) {
 		return fmt.Errorf("unmount %s: %w", u.cfg.Mountpoint, errors.Join(err, derr))
 	}
@@ -114,7 +114,7 @@ func (u *mountUnit) wait(ctx context.Context, fsys *mount.FS) error {
 func prepareMountpoint(dir string) error {
 	_, err := os.Stat(dir)
 	if errors.Is(err, syscall.ENOTCONN) {
-		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+		if err := detach(dir); err != nil {
 			return fmt.Errorf("detach the dead mount on %s: %w", dir, err)
 		}
 	}

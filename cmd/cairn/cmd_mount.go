@@ -343,7 +343,7 @@ written first.`,
 			}
 			flags := 0
 			if lazy {
-				flags = syscall.MNT_DETACH
+				flags = lazyUnmountFlag
 			}
 			err := syscall.Unmount(args[0], flags)
 			switch {

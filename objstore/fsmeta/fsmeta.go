@@ -98,7 +98,7 @@ func (a Attrs) Metadata() map[string]string {
 func FromFileInfo(fi fs.FileInfo) Attrs {
 	a := Attrs{Mtime: fi.ModTime()}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		a.Mode = st.Mode
+		a.Mode = uint32(st.Mode)
 		a.UID, a.GID, a.HasUID, a.HasGID = st.Uid, st.Gid, true, true
 		return a
 	}

@@ -84,7 +84,7 @@ func statRecord(name, sha string, info objstore.ObjectInfo) (state.Record, error
 	if !ok {
 		return state.Record{}, fmt.Errorf("stat %s: no file status", name)
 	}
-	return state.Record{Size: fi.Size(), Mtime: fi.ModTime().UnixNano(), Mode: st.Mode,
+	return state.Record{Size: fi.Size(), Mtime: fi.ModTime().UnixNano(), Mode: uint32(st.Mode),
 		Hash: sha, ETag: info.ETag, VersionID: info.VersionID}, nil
 }
 

@@ -51,7 +51,7 @@ func newLocal(root, rel string, fi fs.FileInfo) (*local, error) {
 	if !ok {
 		return nil, fmt.Errorf("stat %s: no file status", rel)
 	}
-	l := &local{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: st.Mode}
+	l := &local{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: uint32(st.Mode)}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, err := os.Readlink(join(root, rel))
 		if err != nil {
