@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -118,7 +117,7 @@ func (r *killRig) cairn(args ...string) string {
 // mountProc is a cairn mount --foreground process.
 type mountProc struct {
 	cmd    *exec.Cmd
-	out    lockedBuffer
+	out    syncBuffer
 	exited chan struct{}
 }
 
@@ -250,23 +249,4 @@ func checkStored(t *testing.T, dir string, l *killLedger) {
 			t.Errorf("kill point %d: %s: its %d bytes in the store differ from what was written", l.killAt, e.name, len(got))
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a process to write while the
-// test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
