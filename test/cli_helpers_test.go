@@ -97,8 +97,16 @@ func (c *cli) command(args ...string) *exec.Cmd {
 func (c *cli) runIn(stdin io.Reader, args ...string) cliResult {
 	c.t.Helper()
 	cmd := c.command(args...)
+	cmd.Stdin = stdin
+	return runCaptured(c.t, cmd)
+}
+
+// runCaptured runs cmd to its end and returns its output and exit code;
+// a command that cannot run at all fails the test.
+func runCaptured(t *testing.T, cmd *exec.Cmd) cliResult {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errOut
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	var ee *exec.ExitError
 	code := 0
@@ -106,7 +114,7 @@ func (c *cli) runIn(stdin io.Reader, args ...string) cliResult {
 	case errors.As(err, &ee):
 		code = ee.ExitCode()
 	case err != nil:
-		c.t.Fatalf("run cairn %s: %v", strings.Join(args, " "), err)
+		t.Fatalf("run %s: %v", strings.Join(cmd.Args, " "), err)
 	}
 	return cliResult{out.String(), errOut.String(), code}
 }

@@ -3,7 +3,6 @@ package test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -57,18 +56,8 @@ func (h *histRun) cairn(args ...string) (string, string, int) {
 		env = h.s.env()
 	}
 	cmd.Env = append(env, "CAIRN_ACCESS_KEY="+testAccessKey, "CAIRN_SECRET_KEY="+testSecretKey, "CAIRN_ENDPOINT=", "CAIRN_DATA="+h.t.TempDir())
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var ee *exec.ExitError
-	code := 0
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		h.t.Fatalf("run cairn %s: %v", strings.Join(args, " "), err)
-	}
-	return out.String(), errOut.String(), code
+	r := runCaptured(h.t, cmd)
+	return r.stdout, r.stderr, r.code
 }
 
 // ok runs cairn on the server's endpoint and expects success.

@@ -253,12 +253,6 @@ func (w *syncWorld) url() string { return "s3://" + w.bucket + "/" + strings.Tri
 // key is the object key of rel.
 func (w *syncWorld) key(rel string) string { return w.prefix + rel }
 
-// syncRun is what one cairn sync printed and its exit code.
-type syncRun struct {
-	stdout, stderr string
-	code           int
-}
-
 // syncEnv is the environment cairn runs with: the test credentials and no
 // AWS configuration of the machine's.
 func syncEnv() []string {
@@ -283,25 +277,14 @@ func (w *syncWorld) endpoint(dir string) string {
 }
 
 // run runs cairn sync --once of dir (A or B) with extra flags.
-func (w *syncWorld) run(dir string, args ...string) syncRun {
+func (w *syncWorld) run(dir string, args ...string) cliResult {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	full := w.syncArgs(w.endpoint(dir), dir, append([]string{"--once"}, args...))
 	cmd := exec.CommandContext(ctx, cairnBinary(w.t), full...)
 	cmd.Env = syncEnv()
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var ee *exec.ExitError
-	code := 0
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		w.t.Fatalf("run cairn %s: %v", strings.Join(full, " "), err)
-	}
-	return syncRun{out.String(), errOut.String(), code}
+	return runCaptured(w.t, cmd)
 }
 
 // ok runs a pass that must succeed and returns its summary line.
@@ -323,7 +306,7 @@ func (w *syncWorld) summary(dir, want string, args ...string) {
 }
 
 // refused runs a pass that must exit 1 with a message holding want.
-func (w *syncWorld) refused(dir, want string, args ...string) syncRun {
+func (w *syncWorld) refused(dir, want string, args ...string) cliResult {
 	w.t.Helper()
 	r := w.run(dir, args...)
 	if r.code != 1 || !strings.Contains(r.stderr, want) {
