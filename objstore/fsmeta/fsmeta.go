@@ -94,26 +94,6 @@ func (a Attrs) Metadata() map[string]string {
 	return m
 }
 
-// FromFileInfo returns the attributes of a local file (from lstat).
-func FromFileInfo(fi fs.FileInfo) Attrs {
-	a := Attrs{Mtime: fi.ModTime()}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		a.Mode = uint32(st.Mode)
-		a.UID, a.GID, a.HasUID, a.HasGID = st.Uid, st.Gid, true, true
-		return a
-	}
-	a.Mode = uint32(fi.Mode().Perm())
-	switch {
-	case fi.Mode()&fs.ModeSymlink != 0:
-		a.Mode |= syscall.S_IFLNK
-	case fi.IsDir():
-		a.Mode |= syscall.S_IFDIR
-	default:
-		a.Mode |= syscall.S_IFREG
-	}
-	return a
-}
-
 // ParseUint32 parses a decimal metadata value.
 func ParseUint32(s string) (uint32, bool) {
 	v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 32)

@@ -2,8 +2,6 @@ package fsmeta
 
 import (
 	"io/fs"
-	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -30,20 +28,5 @@ func TestParseS3fsValues(t *testing.T) {
 	}
 	if _, ok := (Attrs{}).Perm(); ok {
 		t.Fatal("Perm of no mode reports one")
-	}
-}
-
-func TestFromFileInfoSymlink(t *testing.T) {
-	dir := t.TempDir()
-	link := filepath.Join(dir, "l")
-	if err := os.Symlink("target", link); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Lstat(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a := FromFileInfo(fi); !a.IsLink() || a.IsDir() {
-		t.Fatalf("symlink attrs %+v", a)
 	}
 }

@@ -20,6 +20,8 @@ type local struct {
 	size  int64
 	mtime int64 // Unix nanoseconds
 	mode  uint32
+	uid   uint32
+	gid   uint32
 	link  string // target, for a symlink
 	// sha and md5 are the content hashes, once computed.
 	sha, md5 string
@@ -51,7 +53,7 @@ func newLocal(root, rel string, fi fs.FileInfo) (*local, error) {
 	if !ok {
 		return nil, fmt.Errorf("stat %s: no file status", rel)
 	}
-	l := &local{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: uint32(st.Mode)}
+	l := &local{rel: rel, size: fi.Size(), mtime: fi.ModTime().UnixNano(), mode: uint32(st.Mode), uid: st.Uid, gid: st.Gid}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, err := os.Readlink(join(root, rel))
 		if err != nil {

@@ -156,12 +156,10 @@ func (e *Engine) resume(l *local) transfer.Resume {
 }
 
 // objectMeta returns the metadata an upload of l carries: its attributes
-// in s3fs's names, its SHA-256 and a content type from its extension.
+// as the pass stat'ed them, in s3fs's names, its SHA-256 and a content
+// type from its extension.
 func (e *Engine) objectMeta(l *local) objstore.ObjectMeta {
-	a := fsmeta.Attrs{Mode: l.mode, Mtime: unixNano(l.mtime)}
-	if fi, err := os.Lstat(join(e.root, l.rel)); err == nil {
-		a = fsmeta.FromFileInfo(fi)
-	}
+	a := fsmeta.Attrs{Mode: l.mode, UID: l.uid, GID: l.gid, HasUID: true, HasGID: true, Mtime: unixNano(l.mtime)}
 	meta := a.Metadata()
 	meta[shaMeta] = l.sha
 	ct := mime.TypeByExtension(path.Ext(l.rel))
