@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -215,8 +216,10 @@ func workTwoMounts(t *testing.T, w *workbench) {
 		}
 		return nil
 	})
-	if err := os.Remove(filepath.Join(a, "renamed-by-b.txt")); err != nil {
-		t.Fatal(err)
+	// unlink(2) itself, not os.Remove: after a failed unlink os.Remove
+	// tries rmdir and reports that error (ENOENT) instead of the real one.
+	if err := syscall.Unlink(filepath.Join(a, "renamed-by-b.txt")); err != nil {
+		t.Fatalf("unlink renamed-by-b.txt in a: %v", err)
 	}
 	eventually(t, func() error {
 		if _, err := os.Stat(filepath.Join(b, "renamed-by-b.txt")); err == nil {
