@@ -56,6 +56,53 @@ type BucketInfo struct {
 type CreateBucketOptions struct {
 	// Region is the LocationConstraint; empty means the store's default.
 	Region string
+	// ObjectLockEnabled creates the bucket with object lock (and
+	// versioning) enabled for good.
+	ObjectLockEnabled bool
+}
+
+// Encryption tells how a version's data is encrypted at rest: SSE-S3,
+// SSE-KMS, DSSE-KMS or SSE-C. The zero value means not encrypted.
+type Encryption struct {
+	// Algorithm is "AES256" (SSE-S3), "aws:kms" or "aws:kms:dsse"; empty
+	// when the object is unencrypted or encrypted only with SSE-C.
+	Algorithm string
+	// KMSKeyID is the ARN/ID of the KMS key of aws:kms and aws:kms:dsse.
+	KMSKeyID string
+	// KMSContext is the base64 JSON encryption context of SSE-KMS.
+	KMSContext string
+	// BucketKeyEnabled reports an S3 Bucket Key (accepted and echoed).
+	BucketKeyEnabled bool
+	// CustomerAlgorithm ("AES256") and CustomerKeyMD5 (base64) describe
+	// the SSE-C key the object was written with.
+	CustomerAlgorithm string
+	CustomerKeyMD5    string
+	// CustomerKey is the 32-byte SSE-C key on a request. It is never
+	// stored and never returned.
+	CustomerKey []byte
+}
+
+// Object-lock retention modes.
+const (
+	LockGovernance = "GOVERNANCE"
+	LockCompliance = "COMPLIANCE"
+)
+
+// ObjectLock is a version's object-lock state.
+type ObjectLock struct {
+	// Mode is LockGovernance or LockCompliance; empty for no retention.
+	Mode        string
+	RetainUntil time.Time
+	LegalHold   bool
+}
+
+// RestoreStatus is the state of a temporary restore of an archived
+// (GLACIER, DEEP_ARCHIVE) version.
+type RestoreStatus struct {
+	// Ongoing tells that the restore has not completed yet.
+	Ongoing bool
+	// Expiry is when the restored copy goes away again.
+	Expiry time.Time
 }
 
 // Tags is an object's tag set.
@@ -103,9 +150,16 @@ type ObjectInfo struct {
 	Checksum *Checksum
 	// PartsCount is the number of parts of a multipart object, else 0.
 	PartsCount int
-	// Reserved for later features; stored and returned unchanged.
-	ServerSideEncryption string
-	ReplicationStatus    string
+	// Encryption tells how the version is encrypted at rest.
+	Encryption Encryption
+	// ReplicationStatus is PENDING, COMPLETED, FAILED or REPLICA; empty
+	// when the version is not subject to replication.
+	ReplicationStatus string
+	// Lock is the version's retention and legal hold.
+	Lock ObjectLock
+	// Restore is the restore state of an archived version; nil when no
+	// restore was asked for.
+	Restore *RestoreStatus
 }
 
 // Conditions are the HTTP preconditions of S3 reads (and source reads of
@@ -131,6 +185,13 @@ type PutOptions struct {
 	// this ETag; IfNoneMatch "*" only while there is no current version.
 	IfMatch     string
 	IfNoneMatch string
+	// Encryption asks for encryption at rest (and carries an SSE-C key).
+	Encryption Encryption
+	// Lock sets the new version's retention and legal hold.
+	Lock ObjectLock
+	// ReplicationStatus is recorded on the new version (PENDING for a
+	// source, REPLICA for a replica).
+	ReplicationStatus string
 }
 
 // GetOptions are the options of GetObject and HeadObject.
@@ -142,6 +203,8 @@ type GetOptions struct {
 	// none. A simple object has exactly part 1.
 	PartNumber int
 	Conditions
+	// SSECustomerKey is the SSE-C key of a version written with one.
+	SSECustomerKey []byte
 }
 
 // Object is an open version of an object. The caller closes Body.
@@ -157,6 +220,9 @@ type Object struct {
 // DeleteOptions are the options of DeleteObject.
 type DeleteOptions struct {
 	VersionID string
+	// BypassGovernance lets a delete of a version under GOVERNANCE
+	// retention through (x-amz-bypass-governance-retention).
+	BypassGovernance bool
 }
 
 // DeleteResult tells what a DeleteObject did.
@@ -182,6 +248,8 @@ type CopySource struct {
 	Bucket, Key, VersionID string
 	// Conditions are checked on the source (x-amz-copy-source-if-*).
 	Conditions
+	// SSECustomerKey is the SSE-C key of a source written with one.
+	SSECustomerKey []byte
 }
 
 // CopyOptions are the options of CopyObject.
@@ -199,6 +267,12 @@ type CopyOptions struct {
 	// IfMatch / IfNoneMatch are conditions on the destination, as in PutOptions.
 	IfMatch     string
 	IfNoneMatch string
+	// Encryption is the destination's encryption at rest.
+	Encryption Encryption
+	// Lock sets the destination version's retention and legal hold.
+	Lock ObjectLock
+	// ReplicationStatus is recorded on the destination version.
+	ReplicationStatus string
 }
 
 // ListOptions are the options of ListObjects (ListObjectsV2).
@@ -243,6 +317,8 @@ type PartOptions struct {
 	Size       int64
 	ContentMD5 string
 	Checksum   *Checksum
+	// SSECustomerKey is the SSE-C key the upload was created with.
+	SSECustomerKey []byte
 }
 
 // PartCopyOptions are the options of UploadPartCopy.

@@ -98,7 +98,7 @@ func (s *Store) cloneVersion(src *source, meta objstore.ObjectMeta) (*newVersion
 	r := src.rec
 	rec := &versionRecord{
 		Size: r.Size, ETag: r.ETag, LastModified: now(), Meta: meta,
-		Checksum: r.Checksum, PartsCount: r.PartsCount, SSE: r.SSE,
+		Checksum: r.Checksum, PartsCount: r.PartsCount, SSE: r.SSE, SealedKey: r.SealedKey,
 	}
 	nv := &newVersion{rec: rec}
 	if r.Inline {

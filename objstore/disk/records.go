@@ -19,6 +19,9 @@ type bucketRecord struct {
 	// Tags is the bucket's tag set; records written before bucket tags
 	// existed end before it.
 	Tags objstore.Tags
+	// Configs holds the bucket's feature configurations (policy, CORS,
+	// lifecycle, …) by name; records written before them end after Tags.
+	Configs map[string]string
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -27,8 +30,11 @@ func (r *bucketRecord) encode() []byte {
 	e.int(r.Created)
 	e.str(r.Region)
 	e.str(string(r.Versioning))
-	if len(r.Tags) > 0 {
+	if len(r.Tags) > 0 || len(r.Configs) > 0 {
 		e.strMap(r.Tags)
+	}
+	if len(r.Configs) > 0 {
+		e.strMap(r.Configs)
 	}
 	return e.b
 }
@@ -41,6 +47,9 @@ func decodeBucket(b []byte) (*bucketRecord, error) {
 	r := &bucketRecord{Created: d.int(), Region: d.str(), Versioning: objstore.VersioningState(d.str())}
 	if d.err == nil && d.s != "" {
 		r.Tags = d.strMap()
+	}
+	if d.err == nil && d.s != "" {
+		r.Configs = d.strMap()
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("bucket record: %w", d.err)

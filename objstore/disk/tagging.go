@@ -59,6 +59,15 @@ func (s *Store) retag(bucket, key, versionID string, tags objstore.Tags) (string
 		return "", err
 	}
 	rec.Meta.Tags = cloneMap(tags)
+	if err := s.rewrite(bucket, key, rec); err != nil {
+		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)
+	}
+	return rec.versionID(), nil
+}
+
+// rewrite stores a changed record of an existing version (and its L copy
+// when it is the current one). The caller holds the key's lock.
+func (s *Store) rewrite(bucket, key string, rec *versionRecord) error {
 	v := rec.encode()
 	b := s.db.NewBatch()
 	defer b.Close()
@@ -66,8 +75,5 @@ func (s *Store) retag(bucket, key, versionID string, tags objstore.Tags) (string
 	if s.isLatest(bucket, key, rec) {
 		b.Set(liveKey(bucket, key), v, nil)
 	}
-	if err := s.commit(b); err != nil {
-		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)
-	}
-	return rec.versionID(), nil
+	return s.commit(b)
 }

@@ -37,12 +37,20 @@ type versionRecord struct {
 	Meta         objstore.ObjectMeta
 	Checksum     *objstore.Checksum
 	PartsCount   int
-	// Reserved for later features; stored and returned unchanged.
-	SSE           string
+	// SSE is the encryption at rest (CustomerKey never set here);
+	// SealedKey is the version's data key, sealed by the key service.
+	SSE       objstore.Encryption
+	SealedKey []byte
+	// Replication is the replication status.
 	Replication   string
 	RetentionMode string
-	RetainUntil   int64
+	RetainUntil   int64 // unix nanoseconds
 	LegalHold     bool
+	// RestoreOngoing and RestoreExpiry (unix nanoseconds) are the restore
+	// state of an archived version; RestoreAsked tells one was asked for.
+	RestoreAsked   bool
+	RestoreOngoing bool
+	RestoreExpiry  int64
 	// Inline tells that the data is in the KV under DataID.
 	Inline   bool
 	DataID   fileID
@@ -77,7 +85,7 @@ func (r *versionRecord) encode() []byte {
 		e.str(r.Checksum.Type)
 	}
 	e.uint(uint64(r.PartsCount))
-	e.str(r.SSE)
+	e.str(r.SSE.Algorithm)
 	e.str(r.Replication)
 	e.str(r.RetentionMode)
 	e.int(r.RetainUntil)
@@ -89,7 +97,36 @@ func (r *versionRecord) encode() []byte {
 		e.raw(s.ID[:])
 		e.int(s.Size)
 	}
+	r.encodeExtension(&e)
 	return e.b
+}
+
+// encodeExtension appends the fields added after the first format.
+// Records written before them end after the segments.
+func (r *versionRecord) encodeExtension(e *encoder) {
+	e.str(r.SSE.KMSKeyID)
+	e.str(r.SSE.KMSContext)
+	e.bool(r.SSE.BucketKeyEnabled)
+	e.str(r.SSE.CustomerAlgorithm)
+	e.str(r.SSE.CustomerKeyMD5)
+	e.bytes(r.SealedKey)
+	e.bool(r.RestoreAsked)
+	e.bool(r.RestoreOngoing)
+	e.int(r.RestoreExpiry)
+}
+
+func (r *versionRecord) decodeExtension(d *decoder) {
+	if d.err != nil || d.s == "" {
+		return
+	}
+	r.SSE.KMSKeyID, r.SSE.KMSContext = d.str(), d.str()
+	r.SSE.BucketKeyEnabled = d.bool()
+	r.SSE.CustomerAlgorithm, r.SSE.CustomerKeyMD5 = d.str(), d.str()
+	if k := d.str(); k != "" {
+		r.SealedKey = []byte(k)
+	}
+	r.RestoreAsked, r.RestoreOngoing = d.bool(), d.bool()
+	r.RestoreExpiry = d.int()
 }
 
 func decodeVersion(b []byte) (*versionRecord, error) {
@@ -121,12 +158,13 @@ func (r *versionRecord) decode(b []byte) error {
 		r.Checksum = &objstore.Checksum{Algorithm: objstore.ChecksumAlgorithm(d.str()), Value: d.str(), Type: d.str()}
 	}
 	r.PartsCount = int(d.uint())
-	r.SSE, r.Replication, r.RetentionMode = d.str(), d.str(), d.str()
+	r.SSE.Algorithm, r.Replication, r.RetentionMode = d.str(), d.str(), d.str()
 	r.RetainUntil = d.int()
 	if r.Inline {
 		d.raw(r.DataID[:])
 	}
 	r.Segments = decodeSegments(&d)
+	r.decodeExtension(&d)
 	if d.err != nil {
 		return fmt.Errorf("version record: %w", d.err)
 	}
@@ -193,8 +231,19 @@ func (r *versionRecord) fill(oi *objstore.ObjectInfo, bucket, key string) {
 	oi.LastModified = time.Unix(0, r.LastModified).UTC()
 	oi.ObjectMeta = r.Meta
 	oi.PartsCount = r.PartsCount
-	oi.ServerSideEncryption, oi.ReplicationStatus = r.SSE, r.Replication
+	oi.Encryption, oi.ReplicationStatus = r.SSE, r.Replication
 	oi.Checksum = r.Checksum
+	oi.Lock = objstore.ObjectLock{Mode: r.RetentionMode, LegalHold: r.LegalHold}
+	if r.RetainUntil != 0 {
+		oi.Lock.RetainUntil = time.Unix(0, r.RetainUntil).UTC()
+	}
+	oi.Restore = nil
+	if r.RestoreAsked {
+		oi.Restore = &objstore.RestoreStatus{Ongoing: r.RestoreOngoing}
+		if r.RestoreExpiry != 0 {
+			oi.Restore.Expiry = time.Unix(0, r.RestoreExpiry).UTC()
+		}
+	}
 }
 
 // fileIDs lists the data files the version owns.

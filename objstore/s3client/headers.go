@@ -33,9 +33,14 @@ func infoFromHeaders(bucket, key string, h http.Header) (objstore.ObjectInfo, er
 			UserMetadata:       userMetadata(h),
 			StorageClass:       storageClass(h.Get("x-amz-storage-class")),
 		},
-		Checksum:             checksumFromHeaders(h),
-		ServerSideEncryption: h.Get("x-amz-server-side-encryption"),
-		ReplicationStatus:    h.Get("x-amz-replication-status"),
+		Checksum: checksumFromHeaders(h),
+		Encryption: objstore.Encryption{
+			Algorithm:         h.Get("x-amz-server-side-encryption"),
+			KMSKeyID:          h.Get("x-amz-server-side-encryption-aws-kms-key-id"),
+			CustomerAlgorithm: h.Get("x-amz-server-side-encryption-customer-algorithm"),
+			CustomerKeyMD5:    h.Get("x-amz-server-side-encryption-customer-key-md5"),
+		},
+		ReplicationStatus: h.Get("x-amz-replication-status"),
 	}
 	info.PartsCount = partsFromETag(info.ETag)
 	if v := h.Get("x-amz-mp-parts-count"); v != "" {

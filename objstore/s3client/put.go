@@ -50,7 +50,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 			CRC32: out.ChecksumCRC32, CRC32C: out.ChecksumCRC32C, CRC64NVME: out.ChecksumCRC64NVME,
 			SHA1: out.ChecksumSHA1, SHA256: out.ChecksumSHA256, Type: out.ChecksumType,
 		}.checksum(),
-		ServerSideEncryption: string(out.ServerSideEncryption),
+		Encryption: objstore.Encryption{Algorithm: string(out.ServerSideEncryption)},
 	}, nil
 }
 
