@@ -20,7 +20,7 @@ type serverUnit struct {
 func newServerUnit(e *env, c ServerConfig) unit { return &serverUnit{env: e, cfg: c} }
 
 func (u *serverUnit) run(ctx context.Context, ready func()) error {
-	st, err := u.env.stores.get(ctx, Remote{}, false)
+	st, err := u.env.stores.embeddedStore()
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (u *serverUnit) run(ctx context.Context, ready func()) error {
 	if u.cfg.TLSCert != "" {
 		scheme, tls = "https", &s3api.TLSFiles{CertFile: u.cfg.TLSCert, KeyFile: u.cfg.TLSKey}
 	}
-	srv := s3api.New(st, s3api.Config{
+	srv := st.Server(s3api.Config{
 		Region: u.cfg.Region, Domains: u.cfg.Domains, Root: root, Logger: u.env.log,
 		Observe: func(op string, status int, d time.Duration) { u.env.metrics.observeS3(u.cfg.Name, op, status, d) },
 	})

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
-	"github.com/cairnfs/cairn/objstore/notify"
+	"github.com/cairnfs/cairn/objstore/embedded"
 	"github.com/cairnfs/cairn/objstore/s3client"
 )
 
@@ -23,8 +22,7 @@ type stores struct {
 	log    *slog.Logger
 
 	mu       sync.Mutex
-	embedded *notify.Store
-	raw      objstore.Store
+	embedded *embedded.Store
 	changes  *fanout
 	remotes  map[Remote]objstore.Store
 }
@@ -42,7 +40,7 @@ func (s *stores) get(ctx context.Context, r Remote, quiet bool) (objstore.Store,
 		if err != nil || !quiet {
 			return st, err
 		}
-		return s.raw, nil
+		return st.Quiet(), nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -61,25 +59,22 @@ func (s *stores) get(ctx context.Context, r Remote, quiet bool) (objstore.Store,
 }
 
 // embeddedStore opens the data directory's store on first use.
-func (s *stores) embeddedStore() (*notify.Store, error) {
+func (s *stores) embeddedStore() (*embedded.Store, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.embedded != nil {
 		return s.embedded, nil
 	}
-	if err := os.MkdirAll(s.data, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
-	}
-	st, err := disk.Open(s.data, disk.Options{Logger: s.log})
+	st, err := embedded.Open(context.Background(), embedded.Options{Dir: s.data, Logger: s.log})
 	if errors.Is(err, disk.ErrLocked) {
 		return nil, fmt.Errorf("data directory %s is in use by another cairn process", s.data)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open data directory %s: %w", s.data, err)
+		return nil, err
 	}
-	s.raw, s.embedded = st, notify.Wrap(st)
-	s.changes = newFanout(s.embedded.Changes())
-	return s.embedded, nil
+	s.embedded = st
+	s.changes = newFanout(st.Changes())
+	return st, nil
 }
 
 // subscribe returns a channel that fires when objects change through the
@@ -103,7 +98,7 @@ func (s *stores) close() error {
 		if err := s.embedded.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close data directory %s: %w", s.data, err))
 		}
-		s.embedded, s.raw = nil, nil
+		s.embedded = nil
 	}
 	for r, st := range s.remotes {
 		if err := st.Close(); err != nil {

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
+	"github.com/cairnfs/cairn/objstore/embedded"
 	"github.com/cairnfs/cairn/objstore/s3client"
 )
 
@@ -81,15 +81,12 @@ func (a *app) withRemote(ctx context.Context, fn func(objstore.Store) error) (er
 
 // withEmbedded runs fn on the embedded store in the data directory.
 func (a *app) withEmbedded(ctx context.Context, fn func(objstore.Store) error) (err error) {
-	if err := os.MkdirAll(a.dataDir, 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
-	}
-	st, err := disk.Open(a.dataDir, disk.Options{Logger: a.logger})
+	st, err := embedded.Open(ctx, embedded.Options{Dir: a.dataDir, Logger: a.logger})
 	if errors.Is(err, disk.ErrLocked) {
 		return a.withDaemonStore(ctx, fn)
 	}
 	if err != nil {
-		return fmt.Errorf("open data directory %s: %w", a.dataDir, err)
+		return err
 	}
 	defer func() {
 		if cerr := st.Close(); cerr != nil && err == nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/cairnfs/cairn/daemon"
 	"github.com/cairnfs/cairn/mount"
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/embedded"
 	"github.com/cairnfs/cairn/objstore/s3api"
 	"github.com/spf13/cobra"
 )
@@ -212,7 +213,11 @@ func (a *app) serveAlongside(st objstore.Store, addr string) (stop func(), err e
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		srv := s3api.New(st, s3api.Config{Root: root, Logger: a.logger, Domains: []string{"localhost"}})
+		cfg := s3api.Config{Root: root, Logger: a.logger, Domains: []string{"localhost"}}
+		srv := s3api.New(st, cfg)
+		if es, ok := st.(*embedded.Store); ok {
+			srv = es.Server(cfg)
+		}
 		if err := srv.Serve(ctx, ln, nil); err != nil {
 			a.logger.Error("S3 server stopped", "addr", addr, "err", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/embedded"
 	"github.com/cairnfs/cairn/objstore/s3api"
 	"github.com/spf13/cobra"
 )
@@ -53,6 +54,10 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		return usagef("--tls-cert and --tls-key go together")
 	}
 	return a.withStore(ctx, func(st objstore.Store) error {
+		es, ok := st.(*embedded.Store)
+		if !ok {
+			return &lockedError{a.dataDir}
+		}
 		root, created, err := s3api.LoadRootCredential(a.dataDir, a.getenv)
 		if err != nil {
 			return err
@@ -70,7 +75,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 				a.dataDir, root.AccessKey, root.SecretKey)
 		}
 		fmt.Fprintf(a.stdout, "endpoint: %s://%s\naccess key: %s\ndata: %s\n", scheme, ln.Addr(), root.AccessKey, a.dataDir)
-		srv := s3api.New(st, s3api.Config{Region: f.region, Domains: f.domains, Root: root, Logger: a.logger})
+		srv := es.Server(s3api.Config{Region: f.region, Domains: f.domains, Root: root, Logger: a.logger})
 		return srv.Serve(ctx, ln, tls)
 	})
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
-	"github.com/cairnfs/cairn/objstore/notify"
+	"github.com/cairnfs/cairn/objstore/embedded"
 	"github.com/cairnfs/cairn/objstore/transfer"
 	"github.com/cairnfs/cairn/sync/engine"
 	"github.com/cairnfs/cairn/sync/ignore"
@@ -255,13 +255,16 @@ func (a *app) runSync(ctx context.Context, st objstore.Store, p pair.Pair, f syn
 		if a.remote.endpoint != "" {
 			return usagef("--serve serves the embedded store; it cannot go with --endpoint")
 		}
-		served := notify.Wrap(st)
-		stopServe, err := a.serveAlongside(served, f.serve)
+		es, ok := st.(*embedded.Store)
+		if !ok {
+			return &lockedError{a.dataDir}
+		}
+		stopServe, err := a.serveAlongside(es, f.serve)
 		if err != nil {
 			return err
 		}
 		defer stopServe()
-		opts.RemoteChanged = served.Changes()
+		opts.RemoteChanged, st = es.Changes(), es.Quiet()
 	}
 	e := engine.New(st, p, db, opts)
 	fmt.Fprintf(a.stderr, "cairn: syncing %s with %s (%s); Ctrl-C stops\n", p.Local, p.Remote(), p.Mode)

@@ -110,9 +110,13 @@ func (s *Server) putBucketVersioning(ctx context.Context, rq *request) error {
 }
 
 func (s *Server) bucketTagger(ctx context.Context, rq *request) (BucketTagger, error) {
-	bt, ok := s.store.(BucketTagger)
-	if !ok {
-		return nil, fmt.Errorf("bucket tagging: %w", objstore.ErrNotImplemented)
+	var bt BucketTagger
+	if e, err := s.engine("bucket tagging"); err == nil {
+		bt = e
+	} else if t, ok := s.store.(BucketTagger); ok {
+		bt = t
+	} else {
+		return nil, err
 	}
 	_, err := s.store.HeadBucket(ctx, rq.bucket)
 	return bt, err

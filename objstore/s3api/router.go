@@ -13,11 +13,50 @@ type handlerFunc func(ctx context.Context, rq *request) error
 // unimplemented lists the sub-resources of S3 that this server does not
 // serve yet; a request naming one answers NotImplemented.
 var unimplemented = []string{
-	"accelerate", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
-	"inventory", "legal-hold", "lifecycle", "logging", "metadataTable", "metrics",
-	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-	"publicAccessBlock", "replication", "requestPayment", "restore", "retention",
-	"select", "torrent", "website", "renameObject",
+	"accelerate", "analytics", "attributes", "intelligent-tiering",
+	"inventory", "logging", "metadataTable", "metrics",
+	"requestPayment", "torrent", "website", "renameObject",
+}
+
+// bucketConfigs maps the bucket sub-resources that hold one configuration
+// document to their handlers by method. Each feature serves its own in
+// its own file.
+func (s *Server) newBucketConfigs() map[string]map[string]handlerFunc {
+	return map[string]map[string]handlerFunc{
+		"encryption":        {http.MethodPut: s.putBucketEncryption, http.MethodGet: s.getBucketEncryption, http.MethodDelete: s.deleteBucketEncryption},
+		"policy":            {http.MethodPut: s.putBucketPolicy, http.MethodGet: s.getBucketPolicy, http.MethodDelete: s.deleteBucketPolicy},
+		"policyStatus":      {http.MethodGet: s.getBucketPolicyStatus},
+		"publicAccessBlock": {http.MethodPut: s.putPublicAccessBlock, http.MethodGet: s.getPublicAccessBlock, http.MethodDelete: s.deletePublicAccessBlock},
+		"ownershipControls": {http.MethodPut: s.putOwnershipControls, http.MethodGet: s.getOwnershipControls, http.MethodDelete: s.deleteOwnershipControls},
+		"cors":              {http.MethodPut: s.putBucketCors, http.MethodGet: s.getBucketCors, http.MethodDelete: s.deleteBucketCors},
+		"object-lock":       {http.MethodPut: s.putObjectLockConfiguration, http.MethodGet: s.getObjectLockConfiguration},
+		"notification":      {http.MethodPut: s.putBucketNotification, http.MethodGet: s.getBucketNotification},
+		"lifecycle":         {http.MethodPut: s.putBucketLifecycle, http.MethodGet: s.getBucketLifecycle, http.MethodDelete: s.deleteBucketLifecycle},
+		"replication":       {http.MethodPut: s.putBucketReplication, http.MethodGet: s.getBucketReplication, http.MethodDelete: s.deleteBucketReplication},
+	}
+}
+
+// objectSubresources maps the object sub-resources of the bucket features
+// to their handlers by method.
+func (s *Server) newObjectSubresources() map[string]map[string]handlerFunc {
+	return map[string]map[string]handlerFunc{
+		"retention":  {http.MethodPut: s.putObjectRetention, http.MethodGet: s.getObjectRetention},
+		"legal-hold": {http.MethodPut: s.putObjectLegalHold, http.MethodGet: s.getObjectLegalHold},
+		"restore":    {http.MethodPost: s.restoreObject},
+		"select":     {http.MethodPost: s.selectObjectContent},
+	}
+}
+
+// subresource finds the handler of a feature sub-resource the request
+// names: found tells whether it names one at all, h is nil when the
+// method is not one the sub-resource answers.
+func subresource(rq *request, table map[string]map[string]handlerFunc) (h handlerFunc, found bool) {
+	for name, byMethod := range table {
+		if rq.query.Has(name) {
+			return byMethod[rq.r.Method], true
+		}
+	}
+	return nil, false
 }
 
 // handler picks the operation a request names.
@@ -32,9 +71,17 @@ func (s *Server) handler(rq *request) (handlerFunc, error) {
 	case rq.bucket == "":
 		h = s.serviceHandler(rq)
 	case rq.key == "":
-		h = s.bucketHandler(rq)
+		if sh, found := subresource(rq, s.bucketSub); found {
+			h = sh
+		} else {
+			h = s.bucketHandler(rq)
+		}
 	default:
-		h = s.objectHandler(rq)
+		if sh, found := subresource(rq, s.objectSub); found {
+			h = sh
+		} else {
+			h = s.objectHandler(rq)
+		}
 	}
 	if h == nil {
 		return nil, fmt.Errorf("%s %s: %w", rq.r.Method, rq.r.URL.Path, objstore.ErrMethodNotAllowed)

@@ -41,6 +41,10 @@ type Config struct {
 	// returns: the S3 operation (such as "PutObject", or "Unknown" for a
 	// request naming none), the HTTP status sent and the time taken.
 	Observe func(op string, status int, d time.Duration)
+	// Engine serves the bucket features when the store is wrapped (the
+	// wrapper hides the engine's own methods); by default the store
+	// itself, when it implements Engine.
+	Engine Engine
 }
 
 // Server is an http.Handler that speaks the S3 REST API over a Store.
@@ -51,6 +55,9 @@ type Server struct {
 	log      *slog.Logger
 	owner    owner
 	hostID   string
+	// bucketSub and objectSub route the feature sub-resources (?cors,
+	// ?retention, …) to their handlers.
+	bucketSub, objectSub map[string]map[string]handlerFunc
 }
 
 // New returns a Server for store.
@@ -61,7 +68,7 @@ func New(store objstore.Store, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Server{
+	s := &Server{
 		store:    store,
 		cfg:      cfg,
 		verifier: &sigv4.Verifier{Credentials: credentials{root: cfg.Root, extra: cfg.Credentials}},
@@ -69,6 +76,8 @@ func New(store objstore.Store, cfg Config) *Server {
 		owner:    owner{ID: ownerID(cfg.Root), DisplayName: "cairn"},
 		hostID:   "cairn",
 	}
+	s.bucketSub, s.objectSub = s.newBucketConfigs(), s.newObjectSubresources()
+	return s
 }
 
 // request is one S3 request being served.
@@ -106,11 +115,18 @@ func (s *Server) serve(ctx context.Context, rq *request) error {
 	if err := s.route(rq); err != nil {
 		return err
 	}
+	if rq.r.Method == http.MethodOptions {
+		return s.preflight(ctx, rq)
+	}
+	s.addCORSHeaders(ctx, rq)
 	if err := s.authenticate(rq); err != nil {
 		return err
 	}
 	h, err := s.handler(rq)
 	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, rq, h); err != nil {
 		return err
 	}
 	return h(ctx, rq)
