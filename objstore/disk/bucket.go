@@ -5,10 +5,12 @@ import (
 	"fmt"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/lock"
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// CreateBucket creates a bucket, unversioned.
+// CreateBucket creates a bucket, unversioned, or with object lock (and so
+// versioning Enabled for good) when opts.ObjectLockEnabled.
 func (s *Store) CreateBucket(ctx context.Context, bucket string, opts objstore.CreateBucketOptions) error {
 	if err := objstore.ValidateBucketName(bucket); err != nil {
 		return err
@@ -30,6 +32,9 @@ func (s *Store) CreateBucket(ctx context.Context, bucket string, opts objstore.C
 		region = s.opts.Region
 	}
 	rec := &bucketRecord{Created: now(), Region: region}
+	if opts.ObjectLockEnabled {
+		enableLock(rec, lock.EnabledConfig())
+	}
 	if err := s.db.Set(bucketKey(bucket), rec.encode(), pebble.Sync); err != nil {
 		return fmt.Errorf("create bucket %s: %w", bucket, err)
 	}
@@ -119,7 +124,7 @@ func (s *Store) PutBucketVersioning(ctx context.Context, bucket string, state ob
 	if state != objstore.VersioningEnabled && state != objstore.VersioningSuspended {
 		return fmt.Errorf("versioning state %q: %w", state, objstore.ErrIllegalVersioningConfiguration)
 	}
-	return s.updateBucket(bucket, func(r *bucketRecord) { r.Versioning = state })
+	return s.setVersioning(bucket, state)
 }
 
 // rangeEmpty tells whether no key begins with p.

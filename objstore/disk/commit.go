@@ -26,6 +26,9 @@ func (s *Store) addVersion(b *pebble.Batch, bk *bucketRecord, bucket, key string
 		return nil, err
 	}
 	rec := nv.rec
+	if err := applyLock(bk, bucket, rec); err != nil {
+		return nil, err
+	}
 	rec.Seq = seq
 	rec.Tag = newVersionTag()
 	rec.Null = bk.Versioning != objstore.VersioningEnabled

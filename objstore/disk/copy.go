@@ -36,6 +36,7 @@ func (s *Store) CopyObject(ctx context.Context, dstBucket, dstKey string, opts o
 	if err != nil {
 		return objstore.ObjectInfo{}, fmt.Errorf("copy to %s/%s: %w", dstBucket, dstKey, err)
 	}
+	nv.rec.setLock(opts.Lock)
 	info, err := s.commitVersion(dstBucket, dstKey, nv, cond)
 	if err != nil {
 		s.files.discard(nv.files...)

@@ -38,9 +38,9 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string, opts objst
 	}
 	switch {
 	case opts.VersionID != "":
-		return s.removeVersion(bucket, key, opts.VersionID)
+		return s.removeVersion(bucket, key, opts.VersionID, opts.BypassGovernance)
 	case bk.Versioning == objstore.VersioningUnversioned:
-		res, err := s.removeVersion(bucket, key, objstore.NullVersionID)
+		res, err := s.removeVersion(bucket, key, objstore.NullVersionID, opts.BypassGovernance)
 		return objstore.DeleteResult{DeleteMarker: res.DeleteMarker}, err
 	}
 	return s.addDeleteMarker(bk, bucket, key)
@@ -62,12 +62,16 @@ func (s *Store) addDeleteMarker(bk *bucketRecord, bucket, key string) (objstore.
 	return objstore.DeleteResult{VersionID: nv.rec.versionID(), DeleteMarker: true}, nil
 }
 
-// removeVersion removes one version of key for good. The caller holds the
-// key lock.
-func (s *Store) removeVersion(bucket, key, versionID string) (objstore.DeleteResult, error) {
+// removeVersion removes one version of key for good, unless its object
+// lock forbids it (bypass lets GOVERNANCE retention through). The caller
+// holds the key lock.
+func (s *Store) removeVersion(bucket, key, versionID string, bypass bool) (objstore.DeleteResult, error) {
 	rec, err := findVersion(s.db, bucket, key, versionID)
 	if err != nil || rec == nil {
 		return objstore.DeleteResult{VersionID: versionID}, err
+	}
+	if err := checkRemove(bucket, key, rec, bypass); err != nil {
+		return objstore.DeleteResult{}, err
 	}
 	b := s.db.NewBatch()
 	defer b.Close()

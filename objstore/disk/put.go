@@ -33,6 +33,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 		return objstore.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", bucket, key, err)
 	}
 	nv := s.storedVersion(st, opts.ObjectMeta, opts.Checksum)
+	nv.rec.setLock(opts.Lock)
 	info, err := s.commitVersion(bucket, key, nv, writeCond{opts.IfMatch, opts.IfNoneMatch})
 	if err != nil {
 		s.files.discard(nv.files...)
