@@ -19,6 +19,7 @@ import (
 	"github.com/cairnfs/cairn/objstore/disk"
 	"github.com/cairnfs/cairn/objstore/events"
 	"github.com/cairnfs/cairn/objstore/notify"
+	"github.com/cairnfs/cairn/objstore/replicate"
 	"github.com/cairnfs/cairn/objstore/s3api"
 )
 
@@ -43,6 +44,9 @@ type Store struct {
 	opts   Options
 	log    *slog.Logger
 	closer []func() error // run in reverse order by Close
+
+	// replicator runs replication; set by withReplication.
+	replicator *replicate.Replicator
 }
 
 // layer wraps the store with one feature, or starts its worker over it.
@@ -115,5 +119,6 @@ func (s *Store) Dir() string { return s.opts.Dir }
 func (s *Store) Server(cfg s3api.Config) *s3api.Server {
 	cfg.Engine = s.disk
 	s.configureIdentity(&cfg)
+	s.configureEvents(&cfg)
 	return s3api.New(s.Store, cfg)
 }
