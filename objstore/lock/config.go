@@ -58,16 +58,22 @@ func ParseConfig(doc []byte) (*Config, error) {
 	if err := xml.Unmarshal(doc, &c); err != nil {
 		return nil, fmt.Errorf("object lock configuration: %v: %w", err, objstore.ErrMalformedXML)
 	}
-	if c.Enabled != enabledValue {
-		return nil, fmt.Errorf("ObjectLockEnabled %q: %w", c.Enabled, objstore.ErrMalformedXML)
-	}
-	if c.Rule == nil {
-		return &c, nil
-	}
-	if err := c.Rule.validate(); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// Validate checks a configuration as S3 does: ObjectLockEnabled is
+// "Enabled", and a rule has a mode and a positive number of Days or Years.
+func (c *Config) Validate() error {
+	if c.Enabled != enabledValue {
+		return fmt.Errorf("ObjectLockEnabled %q: %w", c.Enabled, objstore.ErrMalformedXML)
+	}
+	if c.Rule == nil {
+		return nil
+	}
+	return c.Rule.validate()
 }
 
 func (r *Rule) validate() error {

@@ -44,7 +44,7 @@ func (s *Server) createBucket(ctx context.Context, rq *request) error {
 	if region == "" {
 		region = s.cfg.Region
 	}
-	if err := s.store.CreateBucket(ctx, rq.bucket, objstore.CreateBucketOptions{Region: region}); err != nil {
+	if err := s.store.CreateBucket(ctx, rq.bucket, objstore.CreateBucketOptions{Region: region, ObjectLockEnabled: bucketLockRequested(rq)}); err != nil {
 		return err
 	}
 	rq.w.Header().Set("Location", "/"+rq.bucket)
@@ -87,7 +87,7 @@ func (s *Server) getBucketVersioning(ctx context.Context, rq *request) error {
 	if err != nil {
 		return err
 	}
-	return writeXML(rq, versioningConfiguration{NS: s3NS, Status: string(state)})
+	return writeXML(rq, versioningConfiguration{NS: s3NS, Status: string(state), MfaDelete: s.mfaDeleteStatus(ctx, rq.bucket)})
 }
 
 func (s *Server) putBucketVersioning(ctx context.Context, rq *request) error {
@@ -99,8 +99,8 @@ func (s *Server) putBucketVersioning(ctx context.Context, rq *request) error {
 	if state != objstore.VersioningEnabled && state != objstore.VersioningSuspended {
 		return fmt.Errorf("versioning status %q: %w", cfg.Status, objstore.ErrIllegalVersioningConfiguration)
 	}
-	if cfg.MfaDelete == "Enabled" {
-		return fmt.Errorf("MFA delete: %w", objstore.ErrNotImplemented)
+	if err := s.putMFADelete(ctx, rq, cfg.MfaDelete); err != nil {
+		return err
 	}
 	if err := s.store.PutBucketVersioning(ctx, rq.bucket, state); err != nil {
 		return err

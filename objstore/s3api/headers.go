@@ -84,6 +84,7 @@ func setObjectHeaders(h http.Header, info *objstore.ObjectInfo) {
 	}
 	setIf(h, "x-amz-server-side-encryption", info.Encryption.Algorithm)
 	setIf(h, "x-amz-replication-status", info.ReplicationStatus)
+	setLockHeaders(h, info.Lock)
 }
 
 // setChecksumHeader reports a stored checksum (x-amz-checksum-<alg>).

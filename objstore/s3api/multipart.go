@@ -233,9 +233,12 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) error {
 	if _, err := s.store.HeadBucket(ctx, rq.bucket); err != nil {
 		return err
 	}
+	if err := s.checkMFADelete(ctx, rq, namesVersion(req)); err != nil {
+		return err
+	}
 	res := deleteResult{NS: s3NS}
 	for _, o := range req.Objects {
-		r, err := s.store.DeleteObject(ctx, rq.bucket, o.Key, objstore.DeleteOptions{VersionID: o.VersionID})
+		r, err := s.store.DeleteObject(ctx, rq.bucket, o.Key, objstore.DeleteOptions{VersionID: o.VersionID, BypassGovernance: bypassGovernance(rq)})
 		if err != nil {
 			e := objstore.AsError(err)
 			res.Errors = append(res.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})

@@ -149,7 +149,12 @@ func putOptions(rq *request) (objstore.PutOptions, error) {
 	if err != nil {
 		return objstore.PutOptions{}, err
 	}
+	lk, err := lockFromHeaders(rq.r.Header)
+	if err != nil {
+		return objstore.PutOptions{}, err
+	}
 	return objstore.PutOptions{
+		Lock:        lk,
 		ObjectMeta:  meta,
 		Size:        -1,
 		ContentMD5:  rq.r.Header.Get("Content-MD5"),
@@ -170,6 +175,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) error {
 	if opts.Size > objstore.MaxPutSize {
 		return fmt.Errorf("PUT of %d bytes: %w", opts.Size, objstore.ErrEntityTooLarge)
 	}
+	if err := requireLockDigest(rq, opts.Lock); err != nil {
+		return err
+	}
 	if rq.auth.trailerChecksum != "" && opts.Checksum == nil {
 		opts.Checksum = &objstore.Checksum{Algorithm: rq.auth.trailerChecksum}
 	}
@@ -186,7 +194,11 @@ func (s *Server) putObject(ctx context.Context, rq *request) error {
 }
 
 func (s *Server) deleteObject(ctx context.Context, rq *request) error {
-	res, err := s.store.DeleteObject(ctx, rq.bucket, rq.key, objstore.DeleteOptions{VersionID: rq.query.Get("versionId")})
+	opts := objstore.DeleteOptions{VersionID: rq.query.Get("versionId"), BypassGovernance: bypassGovernance(rq)}
+	if err := s.checkMFADelete(ctx, rq, opts.VersionID != ""); err != nil {
+		return err
+	}
+	res, err := s.store.DeleteObject(ctx, rq.bucket, rq.key, opts)
 	if err != nil {
 		return err
 	}
@@ -252,7 +264,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) error {
 	if err != nil {
 		return err
 	}
-	opts.Meta = po.ObjectMeta
+	opts.Meta, opts.Lock = po.ObjectMeta, po.Lock
 	info, err := s.store.CopyObject(ctx, rq.bucket, rq.key, opts)
 	if err != nil {
 		return err

@@ -45,6 +45,9 @@ type Config struct {
 	// wrapper hides the engine's own methods); by default the store
 	// itself, when it implements Engine.
 	Engine Engine
+	// MFA checks the x-amz-mfa of requests that MFA delete guards; without
+	// it MFA delete cannot be turned on.
+	MFA MFAVerifier
 }
 
 // Server is an http.Handler that speaks the S3 REST API over a Store.

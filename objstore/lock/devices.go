@@ -1,0 +1,140 @@
+package lock
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+// DevicesFile is the file of a data directory that holds its MFA devices.
+const DevicesFile = "mfa-devices.json"
+
+// ErrMFA refuses a request whose x-amz-mfa is missing or wrong where MFA
+// delete asks for one.
+var ErrMFA = &objstore.Error{Code: "AccessDenied", Status: http.StatusForbidden, Message: "Mfa Authentication must be used for this request"}
+
+// Device is a virtual TOTP MFA device of a user.
+type Device struct {
+	User   string `json:"user"`
+	Serial string `json:"serial"`
+	// Secret is the TOTP key, base32.
+	Secret  string    `json:"secret"`
+	Created time.Time `json:"created"`
+}
+
+// URI is the device's otpauth URI, which authenticator apps import.
+func (d Device) URI() string {
+	q := url.Values{"secret": {d.Secret}, "issuer": {"cairn"}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
+	return "otpauth://totp/" + url.PathEscape("cairn:"+d.User) + "?" + q.Encode()
+}
+
+// Devices is the set of MFA devices of a data directory, kept in its
+// DevicesFile. Every call reads the file afresh, so a device added by
+// `cairn admin mfa add` is seen by a running server at once.
+type Devices struct {
+	path string
+}
+
+// OpenDevices returns the devices of the data directory dir.
+func OpenDevices(dir string) *Devices {
+	return &Devices{path: filepath.Join(dir, DevicesFile)}
+}
+
+// List returns every device, by user.
+func (d *Devices) List() ([]Device, error) {
+	data, err := os.ReadFile(d.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read MFA devices: %w", err)
+	}
+	var out []Device
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("read MFA devices %s: %w", d.path, err)
+	}
+	return out, nil
+}
+
+// Add registers a new TOTP device for user, replacing the one it had.
+func (d *Devices) Add(user string) (Device, error) {
+	if user == "" || strings.ContainsAny(user, " /:") {
+		return Device{}, fmt.Errorf("MFA device user %q: a name without spaces, '/' or ':'", user)
+	}
+	key := make([]byte, 20)
+	if _, err := rand.Read(key); err != nil {
+		return Device{}, fmt.Errorf("MFA secret: %w", err)
+	}
+	dev := Device{
+		User:    user,
+		Serial:  "arn:aws:iam::cairn:mfa/" + user,
+		Secret:  secretEncoding.EncodeToString(key),
+		Created: time.Now().UTC().Truncate(time.Second),
+	}
+	all, err := d.List()
+	if err != nil {
+		return Device{}, err
+	}
+	all = slices.DeleteFunc(all, func(o Device) bool { return o.User == user })
+	all = append(all, dev)
+	slices.SortFunc(all, func(a, b Device) int { return strings.Compare(a.User, b.User) })
+	return dev, d.write(all)
+}
+
+// Remove removes user's device; removing none is not an error.
+func (d *Devices) Remove(user string) error {
+	all, err := d.List()
+	if err != nil {
+		return err
+	}
+	return d.write(slices.DeleteFunc(all, func(o Device) bool { return o.User == user }))
+}
+
+// write replaces the file atomically, readable by its owner only.
+func (d *Devices) write(all []Device) error {
+	data, err := json.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode MFA devices: %w", err)
+	}
+	tmp := d.path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write MFA devices: %w", err)
+	}
+	if err := os.Rename(tmp, d.path); err != nil {
+		return fmt.Errorf("write MFA devices: %w", err)
+	}
+	return nil
+}
+
+// VerifyMFA checks an x-amz-mfa value, "SERIAL CODE": the device with that
+// serial must exist and CODE be its current TOTP code. It fails with
+// ErrMFA.
+func (d *Devices) VerifyMFA(ctx context.Context, header string) error {
+	serial, code, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok {
+		return fmt.Errorf("x-amz-mfa %q is not \"SERIAL CODE\": %w", header, ErrMFA)
+	}
+	all, err := d.List()
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(all, func(o Device) bool { return o.Serial == serial })
+	if i < 0 {
+		return fmt.Errorf("MFA device %q not registered: %w", serial, ErrMFA)
+	}
+	if !VerifyTOTP(all[i].Secret, strings.TrimSpace(code), time.Now()) {
+		return fmt.Errorf("wrong code for MFA device %q: %w", serial, ErrMFA)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package s3api
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/lock"
+)
+
+// MFAVerifier checks the x-amz-mfa header ("SERIAL CODE") of a request
+// that MFA delete guards; it fails with an AccessDenied error.
+type MFAVerifier interface {
+	VerifyMFA(ctx context.Context, header string) error
+}
+
+// mfaDeleteConfig is the bucket configuration that holds a bucket's MFA
+// delete state, "Enabled" or "Disabled".
+const mfaDeleteConfig = "mfa-delete"
+
+const mfaEnabled, mfaDisabled = "Enabled", "Disabled"
+
+// mfaDeleteStatus is the MfaDelete state a bucket reports; empty when it
+// was never set.
+func (s *Server) mfaDeleteStatus(ctx context.Context, bucket string) string {
+	eng, err := s.engine("MFA delete")
+	if err != nil {
+		return ""
+	}
+	doc, _, err := eng.GetBucketConfig(ctx, bucket, mfaDeleteConfig)
+	if err != nil {
+		return ""
+	}
+	return string(doc)
+}
+
+// verifyMFA checks the request's x-amz-mfa.
+func (s *Server) verifyMFA(ctx context.Context, rq *request) error {
+	h := rq.r.Header.Get("x-amz-mfa")
+	if h == "" {
+		return fmt.Errorf("%s %s without x-amz-mfa: %w", rq.r.Method, rq.r.URL.Path, lock.ErrMFA)
+	}
+	if s.cfg.MFA == nil {
+		return fmt.Errorf("no MFA devices: %w", lock.ErrMFA)
+	}
+	return s.cfg.MFA.VerifyMFA(ctx, h)
+}
+
+// checkMFADelete asks for a valid x-amz-mfa when a request removes a
+// version (versioned) of a bucket with MFA delete enabled.
+func (s *Server) checkMFADelete(ctx context.Context, rq *request, versioned bool) error {
+	if !versioned || s.mfaDeleteStatus(ctx, rq.bucket) != mfaEnabled {
+		return nil
+	}
+	return s.verifyMFA(ctx, rq)
+}
+
+// putMFADelete serves the MfaDelete part of PutBucketVersioning: changing
+// it, and any versioning change while it is Enabled, needs a valid
+// x-amz-mfa.
+func (s *Server) putMFADelete(ctx context.Context, rq *request, want string) error {
+	if want != "" && want != mfaEnabled && want != mfaDisabled {
+		return fmt.Errorf("MfaDelete %q: %w", want, objstore.ErrMalformedXML)
+	}
+	cur := s.mfaDeleteStatus(ctx, rq.bucket)
+	if want == "" && cur != mfaEnabled {
+		return nil
+	}
+	if err := s.verifyMFA(ctx, rq); err != nil {
+		return err
+	}
+	if want == "" || want == cur {
+		return nil
+	}
+	eng, err := s.engine("MFA delete")
+	if err != nil {
+		return err
+	}
+	return eng.PutBucketConfig(ctx, rq.bucket, mfaDeleteConfig, []byte(want))
+}
+
+// namesVersion tells whether a DeleteObjects request removes a version.
+func namesVersion(req deleteRequest) bool {
+	for _, o := range req.Objects {
+		if o.VersionID != "" {
+			return true
+		}
+	}
+	return false
+}
