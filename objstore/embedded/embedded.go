@@ -119,6 +119,7 @@ func (s *Store) Dir() string { return s.opts.Dir }
 func (s *Store) Server(cfg s3api.Config) *s3api.Server {
 	cfg.Engine = s.disk
 	s.configureIdentity(&cfg)
+	s.configureMFA(&cfg)
 	s.configureEvents(&cfg)
 	return s3api.New(s.Store, cfg)
 }
