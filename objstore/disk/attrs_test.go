@@ -58,7 +58,7 @@ func TestUpdateVersionChangesOnlyAttributes(t *testing.T) {
 	until := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
 	_, err := s.UpdateVersion(ctx, "bkt", "k", old.VersionID, func(oi *objstore.ObjectInfo) error {
 		oi.Lock = objstore.ObjectLock{Mode: objstore.LockCompliance, RetainUntil: until, LegalHold: true}
-		oi.StorageClass, oi.ReplicationStatus = "GLACIER", "COMPLETED"
+		oi.StorageClass, oi.ReplicationStatus = "GLACIER_IR", "COMPLETED"
 		oi.Restore = &objstore.RestoreStatus{Ongoing: true}
 		oi.Size = 99 // not an attribute: ignored
 		return nil
@@ -75,7 +75,7 @@ func TestUpdateVersionChangesOnlyAttributes(t *testing.T) {
 	if got.Lock.Mode != objstore.LockCompliance || !got.Lock.RetainUntil.Equal(until) || !got.Lock.LegalHold {
 		t.Errorf("lock = %+v", got.Lock)
 	}
-	if got.StorageClass != "GLACIER" || got.ReplicationStatus != "COMPLETED" || got.Restore == nil || !got.Restore.Ongoing {
+	if got.StorageClass != "GLACIER_IR" || got.ReplicationStatus != "COMPLETED" || got.Restore == nil || !got.Restore.Ongoing {
 		t.Errorf("attrs = %s %s %+v", got.StorageClass, got.ReplicationStatus, got.Restore)
 	}
 	if got.Size != 3 {
@@ -85,7 +85,7 @@ func TestUpdateVersionChangesOnlyAttributes(t *testing.T) {
 		t.Errorf("data = %q", b)
 	}
 	cur, _ := s.HeadObject(ctx, "bkt", "k", objstore.GetOptions{})
-	if cur.Lock.Mode != "" || cur.StorageClass == "GLACIER" {
+	if cur.Lock.Mode != "" || cur.StorageClass == "GLACIER_IR" {
 		t.Errorf("current version changed too: %+v %s", cur.Lock, cur.StorageClass)
 	}
 	boom := errors.New("boom")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -83,6 +84,9 @@ func (s *Store) openObject(bucket, key string, opts *objstore.GetOptions) (*objs
 	}
 	info := rec.info(bucket, key)
 	if err := checkRead(opts.Conditions, rec.ETag, info.LastModified); err != nil {
+		return nil, err
+	}
+	if err := readableNow(bucket, key, rec, time.Now()); err != nil {
 		return nil, err
 	}
 	offset, length, err := selectBytes(rec, opts)

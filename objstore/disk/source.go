@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -51,6 +52,9 @@ func (s *Store) tryOpenSource(cs objstore.CopySource) (*source, error) {
 		if errors.Is(err, objstore.ErrNotModified) {
 			return nil, fmt.Errorf("copy source: %v: %w", err, objstore.ErrPreconditionFailed)
 		}
+		return nil, fmt.Errorf("copy source: %w", err)
+	}
+	if err := readableNow(cs.Bucket, cs.Key, rec, time.Now()); err != nil {
 		return nil, fmt.Errorf("copy source: %w", err)
 	}
 	src := &source{bucket: cs.Bucket, key: cs.Key, rec: rec}
