@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/events"
 	"github.com/cairnfs/cairn/objstore/s3api/sigv4"
 )
 
@@ -45,6 +46,9 @@ type Config struct {
 	// wrapper hides the engine's own methods); by default the store
 	// itself, when it implements Engine.
 	Engine Engine
+	// CheckNotificationTarget, when set, tells why a target ARN of a
+	// notification configuration cannot take events (nil when it can).
+	CheckNotificationTarget func(arn string) error
 	// MFA checks the x-amz-mfa of requests that MFA delete guards; without
 	// it MFA delete cannot be turned on.
 	MFA MFAVerifier
@@ -125,6 +129,7 @@ func (s *Server) serve(ctx context.Context, rq *request) error {
 	if err := s.authenticate(rq); err != nil {
 		return err
 	}
+	ctx = events.WithSource(ctx, s.eventSource(rq))
 	h, err := s.handler(rq)
 	if err != nil {
 		return err

@@ -1,0 +1,81 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/cairnfs/cairn/objstore"
+)
+
+func TestStorePublishesEveryChange(t *testing.T) {
+	e := newEnv(t, "")
+	d := e.open(t)
+	st := Wrap(e.store, d)
+	ch, _ := d.Subscribe("bkt", "")
+	ctx := WithSource(context.Background(), Source{Principal: "AKID", SourceIP: "10.0.0.7", RequestID: "REQ1", Region: "eu-west-1"})
+	put := func(key, body string) objstore.ObjectInfo {
+		info, err := st.PutObject(ctx, "bkt", key, strings.NewReader(body), objstore.PutOptions{Size: int64(len(body))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+	put("a", "hello")
+	if _, err := st.CopyObject(ctx, "bkt", "b", objstore.CopyOptions{Source: objstore.CopySource{Bucket: "bkt", Key: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.CreateMultipartUpload(ctx, "bkt", "m", objstore.PutOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := st.UploadPart(ctx, "bkt", "m", id, 1, bytes.NewReader([]byte("part")), objstore.PartOptions{Size: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompleteMultipartUpload(ctx, "bkt", "m", id, []objstore.CompletedPart{{PartNumber: 1, ETag: part.ETag}}, objstore.CompleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DeleteObject(ctx, "bkt", "b", objstore.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutBucketVersioning(ctx, "bkt", objstore.VersioningEnabled); err != nil {
+		t.Fatal(err)
+	}
+	v2 := put("a", "again")
+	marker, err := st.DeleteObject(ctx, "bkt", "a", objstore.DeleteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DeleteObject(ctx, "bkt", "a", objstore.DeleteOptions{VersionID: v2.VersionID}); err != nil {
+		t.Fatal(err)
+	}
+	// A failed change publishes nothing.
+	if _, err := st.PutObject(ctx, "bkt", "a", strings.NewReader("x"), objstore.PutOptions{Size: 1, IfNoneMatch: "*", IfMatch: "nope"}); err == nil {
+		t.Fatal("conditional put succeeded")
+	}
+	want := []struct{ name, key, version string }{
+		{ObjectCreatedPut, "a", "null"},
+		{ObjectCreatedCopy, "b", "null"},
+		{ObjectCreatedCompleteMultipartUpload, "m", "null"},
+		{ObjectRemovedDelete, "b", ""},
+		{ObjectCreatedPut, "a", v2.VersionID},
+		{ObjectRemovedDeleteMarkerCreated, "a", marker.VersionID},
+		{ObjectRemovedDelete, "a", v2.VersionID},
+	}
+	for i, w := range want {
+		got := <-ch
+		if got.Name != w.name || got.Key != w.key || (w.version != "" && got.VersionID != w.version) {
+			t.Errorf("event %d: %s %s %s, want %s %s %s", i, got.Name, got.Key, got.VersionID, w.name, w.key, w.version)
+		}
+		if got.Principal != "AKID" || got.SourceIP != "10.0.0.7" || got.RequestID != "REQ1" || got.Region != "eu-west-1" {
+			t.Errorf("event %d does not describe its request: %+v", i, got)
+		}
+	}
+	select {
+	case got := <-ch:
+		t.Errorf("unexpected event %+v", got)
+	default:
+	}
+}
