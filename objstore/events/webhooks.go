@@ -163,6 +163,9 @@ func (w *Webhooks) update(change func(map[string]Webhook)) error {
 
 // writeFileAtomic replaces path with data (mode 0600: it holds secrets).
 func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".webhooks-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
