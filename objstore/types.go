@@ -326,6 +326,8 @@ type PartCopyOptions struct {
 	Source CopySource
 	// Range selects the bytes of the source; nil copies all of it.
 	Range *Range
+	// SSECustomerKey is the SSE-C key the upload was created with.
+	SSECustomerKey []byte
 }
 
 // PartInfo describes an uploaded part.

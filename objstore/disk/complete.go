@@ -117,7 +117,7 @@ func readParts(r pebble.Reader, uploadID string) (map[int]*partRecord, error) {
 // assemble builds the version record of the completed object from the
 // listed parts, checking each against what was uploaded.
 func assemble(up *uploadRecord, parts []objstore.CompletedPart, have map[int]*partRecord) (*versionRecord, error) {
-	rec := &versionRecord{LastModified: now(), Meta: up.Meta, PartsCount: len(parts)}
+	rec := &versionRecord{LastModified: now(), Meta: up.Meta, PartsCount: len(parts), SSE: up.SSE, SealedKey: up.SealedKey}
 	sums := md5.New()
 	var checksums []string
 	for i, p := range parts {

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/sse"
 )
 
 // CopyObject copies a version server side. The copy gets new names for
@@ -29,10 +30,11 @@ func (s *Store) CopyObject(ctx context.Context, dstBucket, dstKey string, opts o
 	if copyToItself(dstBucket, dstKey, &opts, src.rec) {
 		return objstore.ObjectInfo{}, fmt.Errorf("copy %s/%s onto itself: %w", dstBucket, dstKey, objstore.ErrCopyToItself)
 	}
-	if err := s.checkBucket(dstBucket); err != nil {
+	want, err := s.writeEncryption(dstBucket, opts.Encryption)
+	if err != nil {
 		return objstore.ObjectInfo{}, err
 	}
-	nv, err := s.cloneVersion(src, copyMeta(&opts, src.rec))
+	nv, err := s.copyVersion(ctx, src, copyMeta(&opts, src.rec), want, dstBucket, dstKey)
 	if err != nil {
 		return objstore.ObjectInfo{}, fmt.Errorf("copy to %s/%s: %w", dstBucket, dstKey, err)
 	}
@@ -73,7 +75,7 @@ func validateCopy(dstKey string, opts *objstore.CopyOptions) error {
 func copyToItself(dstBucket, dstKey string, opts *objstore.CopyOptions, src *versionRecord) bool {
 	return dstBucket == opts.Source.Bucket && dstKey == opts.Source.Key &&
 		opts.Source.VersionID == "" &&
-		opts.MetadataDirective != objstore.MetadataReplace &&
+		opts.MetadataDirective != objstore.MetadataReplace && !sse.Encrypted(opts.Encryption) &&
 		(opts.Meta.StorageClass == "" || opts.Meta.StorageClass == src.Meta.StorageClass)
 }
 

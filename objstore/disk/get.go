@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/sse"
 )
 
 // maxReadRetries bounds how often a read starts over because the version
@@ -23,7 +24,7 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string, opts objstore
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		obj, err := s.openObject(bucket, key, &opts)
+		obj, err := s.openObject(ctx, bucket, key, &opts)
 		if obj != nil || err != nil {
 			return obj, err
 		}
@@ -49,6 +50,9 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string, opts objstor
 	if err := checkRead(opts.Conditions, rec.ETag, info.LastModified); err != nil {
 		return objstore.ObjectInfo{}, err
 	}
+	if err := sse.CheckCustomerKey(rec.SSE, opts.SSECustomerKey); err != nil {
+		return objstore.ObjectInfo{}, fmt.Errorf("head %s/%s: %w", bucket, key, err)
+	}
 	if _, _, err := selectBytes(rec, &opts); err != nil {
 		return objstore.ObjectInfo{}, err
 	}
@@ -72,7 +76,7 @@ func validateRead(key string, opts *objstore.GetOptions) error {
 // openObject opens the version a read addresses. It returns neither an
 // object nor an error when the version vanished under it: the caller
 // starts over.
-func (s *Store) openObject(bucket, key string, opts *objstore.GetOptions) (*objstore.Object, error) {
+func (s *Store) openObject(ctx context.Context, bucket, key string, opts *objstore.GetOptions) (*objstore.Object, error) {
 	leave, err := s.enter()
 	if err != nil {
 		return nil, err
@@ -94,7 +98,11 @@ func (s *Store) openObject(bucket, key string, opts *objstore.GetOptions) (*objs
 		return nil, err
 	}
 	info.IsLatest = opts.VersionID == "" || s.isLatest(bucket, key, rec)
-	body, err := s.openBody(bucket, key, rec, offset, length)
+	dk, err := s.openDataKey(ctx, bucket, key, rec.SSE, rec.SealedKey, opts.SSECustomerKey)
+	if err != nil {
+		return nil, err
+	}
+	body, err := s.openBody(bucket, key, rec, dk, offset, length)
 	if body == nil || err != nil {
 		return nil, err
 	}
@@ -104,20 +112,23 @@ func (s *Store) openObject(bucket, key string, opts *objstore.GetOptions) (*objs
 
 // openBody opens a version's data, or returns nil when the version was
 // deleted since it was read.
-func (s *Store) openBody(bucket, key string, rec *versionRecord, offset, length int64) (io.ReadCloser, error) {
+func (s *Store) openBody(bucket, key string, rec *versionRecord, dk *sse.DataKey, offset, length int64) (io.ReadCloser, error) {
 	if rec.Inline {
 		data, ok, err := getValue(s.db, dataKey(rec.DataID))
 		if err != nil || !ok {
 			return nil, err
 		}
-		if int64(len(data)) != rec.Size {
-			return nil, fmt.Errorf("inline data of %s/%s holds %d bytes, not %d: %w", bucket, key, len(data), rec.Size, objstore.ErrInternal)
+		if data, err = plainInline(rec, data, dk); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", bucket, key, err)
 		}
 		return io.NopCloser(bytes.NewReader(data[offset : offset+length])), nil
 	}
 	ok, err := s.pinVersion(bucket, key, rec)
 	if err != nil || !ok {
 		return nil, err
+	}
+	if dk != nil {
+		return newCryptReader(s.files, s.layout, dk, rec.Segments, rec.fileIDs(), offset, length), nil
 	}
 	return newSegmentReader(s.files, s.layout, rec.Segments, rec.fileIDs(), offset, length), nil
 }

@@ -24,6 +24,10 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 		}
 		alg = a
 	}
+	sl, err := s.writeSealing(ctx, bucket, key, opts.Encryption)
+	if err != nil {
+		return "", err
+	}
 	leave, err := s.enter()
 	if err != nil {
 		return "", err
@@ -40,6 +44,7 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 	}
 	id := formatUploadID(seq)
 	rec := &uploadRecord{Initiated: now(), Meta: normalizeMeta(opts.ObjectMeta), ChecksumAlgorithm: alg}
+	sl.applyUpload(rec)
 	if err := s.db.Set(uploadKey(bucket, key, id), rec.encode(), pebble.Sync); err != nil {
 		return "", fmt.Errorf("create upload of %s/%s: %w", bucket, key, err)
 	}
@@ -93,6 +98,9 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 		return objstore.PartInfo{}, err
 	}
 	spec := writeSpec{size: opts.Size, max: objstore.MaxPartSize}
+	if spec.key, err = s.openDataKey(ctx, bucket, key, up.SSE, up.SealedKey, opts.SSECustomerKey); err != nil {
+		return objstore.PartInfo{}, err
+	}
 	if opts.Size < -1 {
 		return objstore.PartInfo{}, fmt.Errorf("size %d: %w", opts.Size, objstore.ErrInvalidArgument)
 	}

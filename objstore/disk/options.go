@@ -18,6 +18,9 @@ type Options struct {
 	InlineThreshold int64
 	// Logger receives the engine's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// Keys makes and opens the data keys of encrypted versions. Without
+	// it, writes asking for SSE-S3 or SSE-KMS fail with NotImplemented.
+	Keys Keys
 }
 
 func (o Options) withDefaults() Options {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/sse"
 )
 
 // UploadPartCopy stores one part of an upload copied from (a range of) a
@@ -30,7 +31,11 @@ func (s *Store) UploadPartCopy(ctx context.Context, bucket, key, uploadID string
 	if length > objstore.MaxPartSize {
 		return objstore.PartInfo{}, fmt.Errorf("part of %d bytes (at most %d): %w", length, int64(objstore.MaxPartSize), objstore.ErrEntityTooLarge)
 	}
-	part, err := s.copyPart(ctx, src, up, offset, length)
+	dk, err := s.openDataKey(ctx, bucket, key, up.SSE, up.SealedKey, opts.SSECustomerKey)
+	if err != nil {
+		return objstore.PartInfo{}, err
+	}
+	part, err := s.copyPart(ctx, src, up, dk, offset, length)
 	if err != nil {
 		return objstore.PartInfo{}, fmt.Errorf("copy part %d of %s/%s: %w", partNumber, bucket, key, err)
 	}
@@ -56,9 +61,9 @@ func copyRange(r *objstore.Range, size int64) (offset, length int64, err error) 
 }
 
 // copyPart puts the bytes of a part copy in a new in-flight file.
-func (s *Store) copyPart(ctx context.Context, src *source, up *uploadRecord, offset, length int64) (*partRecord, error) {
+func (s *Store) copyPart(ctx context.Context, src *source, up *uploadRecord, dk *sse.DataKey, offset, length int64) (*partRecord, error) {
 	part := &partRecord{Size: length, LastModified: now()}
-	if up.ChecksumAlgorithm == "" && src.simpleFile() && length == src.rec.Size {
+	if up.ChecksumAlgorithm == "" && src.simpleFile() && length == src.rec.Size && src.dataKey == nil && dk == nil {
 		id, err := s.cloneFile(src.rec.Segments[0].ID)
 		if err != nil {
 			return nil, err
@@ -70,7 +75,7 @@ func (s *Store) copyPart(ctx context.Context, src *source, up *uploadRecord, off
 		part.ID, part.ETag = id, src.rec.ETag
 		return part, nil
 	}
-	spec := writeSpec{size: length, max: objstore.MaxPartSize}
+	spec := writeSpec{size: length, max: objstore.MaxPartSize, key: dk}
 	if up.ChecksumAlgorithm != "" {
 		spec.checksum = &objstore.Checksum{Algorithm: up.ChecksumAlgorithm}
 	}

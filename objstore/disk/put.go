@@ -25,14 +25,17 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	if err != nil {
 		return objstore.ObjectInfo{}, err
 	}
-	if err := s.checkBucket(bucket); err != nil {
+	sl, err := s.writeSealing(ctx, bucket, key, opts.Encryption)
+	if err != nil {
 		return objstore.ObjectInfo{}, err
 	}
+	spec.key = sl.dataKey()
 	st, err := s.writeBody(ctx, body, spec)
 	if err != nil {
 		return objstore.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", bucket, key, err)
 	}
 	nv := s.storedVersion(st, opts.ObjectMeta, opts.Checksum)
+	sl.apply(nv.rec)
 	nv.rec.setLock(opts.Lock)
 	info, err := s.commitVersion(bucket, key, nv, writeCond{opts.IfMatch, opts.IfNoneMatch})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/sse"
 )
 
 // source is the version a copy reads, held open: its inline data, or its
@@ -16,8 +17,9 @@ import (
 type source struct {
 	bucket, key string
 	rec         *versionRecord
-	inline      []byte
+	inline      []byte // in the clear
 	pinned      []fileID
+	dataKey     *sse.DataKey // decrypts the files, when encrypted
 }
 
 // openSource resolves and holds the version a copy reads, after checking
@@ -32,7 +34,7 @@ func (s *Store) openSource(ctx context.Context, cs objstore.CopySource) (*source
 		}
 		src, err := s.tryOpenSource(cs)
 		if src != nil || err != nil {
-			return src, err
+			return s.unsealSource(ctx, src, cs, err)
 		}
 	}
 	return nil, fmt.Errorf("copy source %s/%s: version kept changing: %w", cs.Bucket, cs.Key, objstore.ErrServiceUnavailable)
@@ -87,6 +89,9 @@ func (s *Store) releaseSource(src *source) {
 func (s *Store) sourceReader(src *source, offset, length int64) io.ReadCloser {
 	if src.rec.Inline {
 		return io.NopCloser(bytes.NewReader(src.inline[offset : offset+length]))
+	}
+	if src.dataKey != nil {
+		return newCryptReader(s.files, s.layout, src.dataKey, src.rec.Segments, nil, offset, length)
 	}
 	return newSegmentReader(s.files, s.layout, src.rec.Segments, nil, offset, length)
 }

@@ -15,6 +15,10 @@ type uploadRecord struct {
 	// ChecksumAlgorithm is the algorithm every part is checksummed with,
 	// or empty.
 	ChecksumAlgorithm objstore.ChecksumAlgorithm
+	// SSE and SealedKey are the encryption of every part and of the
+	// completed object, and its sealed data key.
+	SSE       objstore.Encryption
+	SealedKey []byte
 }
 
 func (r *uploadRecord) encode() []byte {
@@ -23,6 +27,7 @@ func (r *uploadRecord) encode() []byte {
 	e.int(r.Initiated)
 	encodeMeta(&e, &r.Meta)
 	e.str(string(r.ChecksumAlgorithm))
+	encodeSSE(&e, &r.SSE, r.SealedKey)
 	return e.b
 }
 
@@ -34,6 +39,7 @@ func decodeUpload(b []byte) (*uploadRecord, error) {
 	r := &uploadRecord{Initiated: d.int()}
 	decodeMeta(&d, &r.Meta)
 	r.ChecksumAlgorithm = objstore.ChecksumAlgorithm(d.str())
+	r.SealedKey = decodeSSE(&d, &r.SSE)
 	if d.err != nil {
 		return nil, fmt.Errorf("upload record: %w", d.err)
 	}

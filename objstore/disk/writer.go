@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/sse"
 )
 
 // bufSize is the size of the buffers bodies stream through.
@@ -24,6 +25,7 @@ type writeSpec struct {
 	inlineBelow int64 // bodies shorter than this stay in memory; 0: never
 	contentMD5  []byte
 	checksum    *objstore.Checksum // algorithm to compute, value to verify
+	key         *sse.DataKey       // encrypts the data at rest, when set
 }
 
 // stored is a body taken in: in memory (inline) or in an in-flight file.
@@ -98,7 +100,10 @@ func (s *Store) writeBody(ctx context.Context, r io.Reader, spec writeSpec) (*st
 	if done {
 		h.Write(head)
 		st := &stored{inline: head, isInline: true, size: int64(len(head))}
-		return st, h.verify(&spec, st)
+		if err := h.verify(&spec, st); err != nil {
+			return nil, err
+		}
+		return st, sealInline(st, spec.key)
 	}
 	return s.writeFile(ctx, r, head, h, spec)
 }
@@ -177,17 +182,24 @@ func (s *Store) writeFile(ctx context.Context, r io.Reader, head []byte, h *hash
 			s.files.discard(id)
 		}
 	}()
+	w, err := encryptTo(f, spec.key)
+	if err != nil {
+		return nil, err
+	}
 	h.Write(head)
-	if _, err := f.Write(head); err != nil {
+	if _, err := w.Write(head); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Name(), err)
 	}
-	n, err := copyBody(ctx, &s.files.bufs, f, r, h, int64(len(head)), spec)
+	n, err := copyBody(ctx, &s.files.bufs, f, w, r, h, int64(len(head)), spec)
 	if err != nil {
 		return nil, err
 	}
 	st = &stored{id: id, size: n}
 	if err := h.verify(&spec, st); err != nil {
 		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("write %s: %w", f.Name(), err)
 	}
 	if err := syncClose(f); err != nil {
 		return nil, err
@@ -199,7 +211,7 @@ func (s *Store) writeFile(ctx context.Context, r io.Reader, head []byte, h *hash
 // returns the body's total length. Reading and writing run here while a
 // second goroutine hashes, and every chunk written is handed to the disk
 // at once, so that hashing, writing and the final fsync overlap.
-func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *hashes, done int64, spec writeSpec) (int64, error) {
+func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, w io.Writer, r io.Reader, h *hashes, done int64, spec writeSpec) (int64, error) {
 	p := newHashPipe(pool, h)
 	defer p.finish()
 	for spec.size < 0 || done < spec.size {
@@ -212,7 +224,7 @@ func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *
 			want = min(want, spec.size-done)
 		}
 		n, rerr := fill(r, buf[:want])
-		if err := writeChunk(f, buf[:n], done, spec.max); err != nil {
+		if err := writeChunk(f, w, buf[:n], done, spec.max); err != nil {
 			p.recycle(buf)
 			return done, err
 		}
@@ -229,15 +241,16 @@ func copyBody(ctx context.Context, pool *sync.Pool, f *os.File, r io.Reader, h *
 	return done, checkEnd(r, spec.size)
 }
 
-// writeChunk writes the chunk of a body found at offset off.
-func writeChunk(f *os.File, b []byte, off, max int64) error {
+// writeChunk writes the chunk of a body found at offset off to w, which
+// writes to f (or encrypts into it).
+func writeChunk(f *os.File, w io.Writer, b []byte, off, max int64) error {
 	if len(b) == 0 {
 		return nil
 	}
 	if off+int64(len(b)) > max {
 		return fmt.Errorf("body of more than %d bytes: %w", max, objstore.ErrEntityTooLarge)
 	}
-	if _, err := f.Write(b); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return fmt.Errorf("write %s: %w", f.Name(), err)
 	}
 	startWriteback(f, off, int64(len(b)))
