@@ -1,0 +1,75 @@
+package input
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cairnfs/cairn/objstore/selectsql/sql"
+)
+
+// Header holds the column names of a CSV file with FileHeaderInfo USE.
+type Header struct {
+	names []string
+	exact map[string]int
+	lower map[string]int
+}
+
+// NewHeader indexes column names; the first of duplicate names wins.
+func NewHeader(names []string) *Header {
+	h := &Header{names: names, exact: make(map[string]int, len(names)), lower: make(map[string]int, len(names))}
+	for i, n := range names {
+		if _, dup := h.exact[n]; !dup {
+			h.exact[n] = i
+		}
+		l := strings.ToLower(n)
+		if _, dup := h.lower[l]; !dup {
+			h.lower[l] = i
+		}
+	}
+	return h
+}
+
+// index finds a column by name.
+func (h *Header) index(name string, fold bool) (int, bool) {
+	if i, ok := h.exact[name]; ok {
+		return i, true
+	}
+	if fold {
+		i, ok := h.lower[strings.ToLower(name)]
+		return i, ok
+	}
+	return 0, false
+}
+
+// csvRecord is one CSV record: strings all.
+type csvRecord struct {
+	header *Header
+	fields []string
+}
+
+func (r *csvRecord) Field(name string, fold bool) sql.Value {
+	if r.header == nil {
+		return sql.MissingValue
+	}
+	i, ok := r.header.index(name, fold)
+	if !ok {
+		return sql.MissingValue
+	}
+	return r.Index(i)
+}
+
+func (r *csvRecord) Index(i int) sql.Value {
+	if i < 0 || i >= len(r.fields) {
+		return sql.MissingValue
+	}
+	return sql.StringValue(r.fields[i])
+}
+
+func (r *csvRecord) Len() int { return len(r.fields) }
+
+func (r *csvRecord) Name(i int) string {
+	if r.header != nil && i < len(r.header.names) {
+		return r.header.names[i]
+	}
+	return "_" + strconv.Itoa(i+1)
+}

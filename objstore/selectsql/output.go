@@ -1,0 +1,108 @@
+package selectsql
+
+import (
+	"strings"
+
+	"github.com/cairnfs/cairn/objstore/selectsql/sql"
+)
+
+// encoder appends result records in the output format.
+type encoder interface {
+	// row appends one record of named values.
+	row(dst []byte, names []string, vals []sql.Value) []byte
+}
+
+// csvEncoder writes CSV records.
+type csvEncoder struct {
+	always       bool
+	fd, rd       string
+	quote, esc   string
+	needsQuoting []string
+}
+
+func newCSVEncoder(o *CSVOutput) *csvEncoder {
+	e := &csvEncoder{always: strings.EqualFold(o.QuoteFields, "ALWAYS"), fd: o.FieldDelimiter, rd: o.RecordDelimiter,
+		quote: o.QuoteCharacter, esc: o.QuoteEscapeCharacter}
+	if e.fd == "" {
+		e.fd = ","
+	}
+	if e.rd == "" {
+		e.rd = "\n"
+	}
+	if e.quote == "" {
+		e.quote = `"`
+	}
+	if e.esc == "" {
+		e.esc = e.quote
+	}
+	e.needsQuoting = []string{e.fd, e.rd, e.quote, "\n", "\r"}
+	return e
+}
+
+func (e *csvEncoder) row(dst []byte, _ []string, vals []sql.Value) []byte {
+	for i, v := range vals {
+		if i > 0 {
+			dst = append(dst, e.fd...)
+		}
+		dst = e.field(dst, v.Text())
+	}
+	return append(dst, e.rd...)
+}
+
+func (e *csvEncoder) field(dst []byte, s string) []byte {
+	if !e.always && !e.mustQuote(s) {
+		return append(dst, s...)
+	}
+	dst = append(dst, e.quote...)
+	for {
+		i := strings.Index(s, e.quote)
+		if i < 0 {
+			break
+		}
+		dst = append(dst, s[:i]...)
+		dst = append(dst, e.esc...)
+		dst = append(dst, e.quote...)
+		s = s[i+len(e.quote):]
+	}
+	dst = append(dst, s...)
+	return append(dst, e.quote...)
+}
+
+func (e *csvEncoder) mustQuote(s string) bool {
+	for _, c := range e.needsQuoting {
+		if strings.Contains(s, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonEncoder writes JSON records, one object each.
+type jsonEncoder struct{ rd string }
+
+func newJSONEncoder(o *JSONOutput) *jsonEncoder {
+	rd := o.RecordDelimiter
+	if rd == "" {
+		rd = "\n"
+	}
+	return &jsonEncoder{rd: rd}
+}
+
+func (e *jsonEncoder) row(dst []byte, names []string, vals []sql.Value) []byte {
+	dst = append(dst, '{')
+	first := true
+	for i, v := range vals {
+		if v.Kind == sql.Missing {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = sql.AppendJSON(dst, sql.StringValue(names[i]))
+		dst = append(dst, ':')
+		dst = sql.AppendJSON(dst, v)
+	}
+	dst = append(dst, '}')
+	return append(dst, e.rd...)
+}

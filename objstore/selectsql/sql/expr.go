@@ -1,0 +1,255 @@
+package sql
+
+import (
+	"strings"
+)
+
+// literal is a constant.
+type literal struct{ v Value }
+
+func (l *literal) eval(Record) (Value, error) { return l.v, nil }
+
+// column is a reference to a field of the record, by name or by
+// position (_1), with any path steps into JSON after it.
+type column struct {
+	steps []Step
+	// pos is the 1-based column of a positional reference, else 0.
+	pos int
+}
+
+// init classifies the first step after the path changed.
+func (c *column) init() {
+	c.pos = 0
+	if f := c.steps[0]; !f.Quoted && f.Index < 0 && !f.Wildcard {
+		if n, ok := positional(f.Name); ok {
+			c.pos = n
+		}
+	}
+}
+
+// outputName is the name a projection of the column is output under.
+func (c *column) outputName() string {
+	last := c.steps[len(c.steps)-1]
+	if last.Index >= 0 || last.Wildcard {
+		return ""
+	}
+	return last.Name
+}
+
+func (c *column) eval(rec Record) (Value, error) {
+	if rec == nil {
+		return MissingValue, nil
+	}
+	var v Value
+	first := c.steps[0]
+	switch {
+	case c.pos > 0:
+		v = rec.Index(c.pos - 1)
+	case first.Index >= 0 || first.Wildcard:
+		return MissingValue, nil
+	default:
+		v = rec.Field(first.Name, !first.Quoted)
+	}
+	for _, s := range c.steps[1:] {
+		v = step(v, s)
+	}
+	return v, nil
+}
+
+// truth reads a value as a condition: known is false for NULL and
+// MISSING (and for anything not a BOOL).
+func truth(v Value) (b, known bool) {
+	if v.Kind == Bool {
+		return v.B, true
+	}
+	if v.Kind == String {
+		switch strings.ToLower(v.S) {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// logical is AND or OR with SQL's three-valued logic.
+type logical struct {
+	or   bool
+	l, r Expr
+}
+
+func (e *logical) eval(rec Record) (Value, error) {
+	lv, err := e.l.eval(rec)
+	if err != nil {
+		return lv, err
+	}
+	lb, lk := truth(lv)
+	if lk && lb == e.or { // false AND x, true OR x
+		return BoolValue(lb), nil
+	}
+	rv, err := e.r.eval(rec)
+	if err != nil {
+		return rv, err
+	}
+	rb, rk := truth(rv)
+	switch {
+	case rk && rb == e.or:
+		return BoolValue(rb), nil
+	case lk && rk:
+		return BoolValue(rb), nil
+	}
+	return NullValue, nil
+}
+
+// notExpr is NOT.
+type notExpr struct{ x Expr }
+
+func (e *notExpr) eval(rec Record) (Value, error) {
+	v, err := e.x.eval(rec)
+	if err != nil {
+		return v, err
+	}
+	if b, ok := truth(v); ok {
+		return BoolValue(!b), nil
+	}
+	return NullValue, nil
+}
+
+// compare is a comparison operator.
+type compare struct {
+	op   string
+	l, r Expr
+}
+
+func (e *compare) eval(rec Record) (Value, error) {
+	lv, err := e.l.eval(rec)
+	if err != nil {
+		return lv, err
+	}
+	rv, err := e.r.eval(rec)
+	if err != nil {
+		return rv, err
+	}
+	if lv.IsAbsent() || rv.IsAbsent() {
+		return NullValue, nil
+	}
+	c, ok := compareValues(lv, rv)
+	if !ok {
+		switch e.op {
+		case "=":
+			return BoolValue(false), nil
+		case "!=", "<>":
+			return BoolValue(true), nil
+		}
+		return NullValue, nil
+	}
+	return BoolValue(compareResult(e.op, c)), nil
+}
+
+// compareResult applies a comparison operator to the sign of a comparison.
+func compareResult(op string, c int) bool {
+	switch op {
+	case "=":
+		return c == 0
+	case "!=", "<>":
+		return c != 0
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	}
+	return c >= 0
+}
+
+// isExpr is IS [NOT] NULL and IS [NOT] MISSING.
+type isExpr struct {
+	x            Expr
+	not, missing bool
+}
+
+func (e *isExpr) eval(rec Record) (Value, error) {
+	v, err := e.x.eval(rec)
+	if err != nil {
+		return v, err
+	}
+	is := v.IsAbsent()
+	if e.missing {
+		is = v.Kind == Missing
+	}
+	return BoolValue(is != e.not), nil
+}
+
+// inExpr is [NOT] IN (list).
+type inExpr struct {
+	x    Expr
+	list []Expr
+	not  bool
+}
+
+func (e *inExpr) eval(rec Record) (Value, error) {
+	v, err := e.x.eval(rec)
+	if err != nil || v.IsAbsent() {
+		return NullValue, err
+	}
+	unknown := false
+	for _, item := range e.list {
+		iv, err := item.eval(rec)
+		if err != nil {
+			return iv, err
+		}
+		if iv.IsAbsent() {
+			unknown = true
+			continue
+		}
+		if c, ok := compareValues(v, iv); ok && c == 0 {
+			return BoolValue(!e.not), nil
+		}
+	}
+	if unknown {
+		return NullValue, nil
+	}
+	return BoolValue(e.not), nil
+}
+
+// between is [NOT] BETWEEN lo AND hi.
+type between struct {
+	x, lo, hi Expr
+	not       bool
+}
+
+func (e *between) eval(rec Record) (Value, error) {
+	ge, err := (&compare{op: ">=", l: e.x, r: e.lo}).eval(rec)
+	if err != nil {
+		return ge, err
+	}
+	le, err := (&compare{op: "<=", l: e.x, r: e.hi}).eval(rec)
+	if err != nil {
+		return le, err
+	}
+	v, err := (&logical{l: &literal{ge}, r: &literal{le}}).eval(rec)
+	if err != nil || !e.not {
+		return v, err
+	}
+	return (&notExpr{x: &literal{v}}).eval(rec)
+}
+
+// concatExpr is ||.
+type concatExpr struct{ l, r Expr }
+
+func (e *concatExpr) eval(rec Record) (Value, error) {
+	lv, err := e.l.eval(rec)
+	if err != nil {
+		return lv, err
+	}
+	rv, err := e.r.eval(rec)
+	if err != nil {
+		return rv, err
+	}
+	if lv.IsAbsent() || rv.IsAbsent() {
+		return NullValue, nil
+	}
+	return StringValue(lv.Text() + rv.Text()), nil
+}
