@@ -75,6 +75,7 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 		newDaemonCmd(a), newStatusCmd(a),
 		newServiceCmd(a),
 		newGenCmd(),
+		newAdminCmd(a),
 	)
 	return root
 }
