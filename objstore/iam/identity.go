@@ -16,6 +16,8 @@ type Identity struct {
 	Account string
 	// ARN is the user's ARN.
 	ARN string
+	// Role tells that the principal is a role.
+	Role bool
 	// Policies are the identity policies attached to the user.
 	Policies []*policy.Policy
 }
@@ -39,7 +41,7 @@ func newSnapshot(st *State, log *slog.Logger) *snapshot {
 	}
 	ids := map[string]Identity{}
 	for _, u := range st.Users {
-		id := Identity{Name: u.Name, ID: u.ID, Account: u.Account, ARN: u.ARN()}
+		id := Identity{Name: u.Name, ID: u.ID, Account: u.Account, ARN: u.ARN(), Role: u.Role}
 		for _, name := range u.Policies {
 			p, err := st.policy(name)
 			if err != nil {

@@ -1,8 +1,6 @@
 package s3api
 
 import (
-	"fmt"
-
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/s3api/sigv4"
 )
@@ -17,18 +15,17 @@ type authInfo struct {
 	// checksum (x-amz-trailer), which the store must compute so that it is
 	// stored; the decoder checks it against the trailer.
 	trailerChecksum objstore.ChecksumAlgorithm
+	// who is the principal authorization resolved the key to.
+	who *principal
 }
 
-// errAnonymous refuses unsigned requests: until bucket policies exist,
-// nothing is public.
-var errAnonymous = &objstore.Error{Code: "AccessDenied", Status: 403, Message: "Access Denied: anonymous requests are not allowed"}
-
 // authenticate verifies a request's signature and replaces its body with
-// the decoded, verified payload.
+// the decoded, verified payload. An unsigned request is anonymous:
+// authorize lets it through only where a bucket policy allows everyone.
 func (s *Server) authenticate(rq *request) error {
 	if !sigv4.HasAuth(rq.r) {
 		rq.auth = &authInfo{anonymous: true}
-		return fmt.Errorf("%s %s: %w", rq.r.Method, rq.r.URL.Path, errAnonymous)
+		return nil
 	}
 	a, err := s.verifier.Verify(rq.r)
 	if err != nil {

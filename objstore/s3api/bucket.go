@@ -47,6 +47,9 @@ func (s *Server) createBucket(ctx context.Context, rq *request) error {
 	if err := s.store.CreateBucket(ctx, rq.bucket, objstore.CreateBucketOptions{Region: region, ObjectLockEnabled: bucketLockRequested(rq)}); err != nil {
 		return err
 	}
+	if err := s.recordOwner(ctx, rq); err != nil {
+		return err
+	}
 	rq.w.Header().Set("Location", "/"+rq.bucket)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil

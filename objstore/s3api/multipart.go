@@ -238,6 +238,11 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) error {
 	}
 	res := deleteResult{NS: s3NS}
 	for _, o := range req.Objects {
+		if err := s.authorizeKey(ctx, rq, o.Key, o.VersionID); err != nil {
+			e := objstore.AsError(err)
+			res.Errors = append(res.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+			continue
+		}
 		r, err := s.store.DeleteObject(ctx, rq.bucket, o.Key, objstore.DeleteOptions{VersionID: o.VersionID, BypassGovernance: bypassGovernance(rq)})
 		if err != nil {
 			e := objstore.AsError(err)

@@ -3,9 +3,6 @@ package s3api
 import (
 	"io"
 	"net/http"
-	"reflect"
-	"runtime"
-	"strings"
 )
 
 // statusWriter remembers the status a handler sent, for Config.Observe.
@@ -61,10 +58,8 @@ func (s *Server) operation(r *http.Request) string {
 	if err != nil || h == nil {
 		return "Unknown"
 	}
-	name := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
-	name = strings.TrimSuffix(name[strings.LastIndex(name, ".")+1:], "-fm")
-	if name == "" {
-		return "Unknown"
+	if name := handlerName(h); name != "" {
+		return name
 	}
-	return strings.ToUpper(name[:1]) + name[1:]
+	return "Unknown"
 }

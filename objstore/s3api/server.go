@@ -34,8 +34,12 @@ type Config struct {
 	Domains []string
 	// Root is the credential of the store's owner.
 	Root Credential
-	// Credentials resolves further access keys; optional.
+	// Credentials resolves further access keys; optional. Keys it knows
+	// and Identities does not act for the root.
 	Credentials sigv4.Credentials
+	// Identities resolves the users behind access keys, their identity
+	// policies and the server-wide public access block; optional.
+	Identities Identities
 	// Logger receives one line per failed request. Default slog.Default().
 	Logger *slog.Logger
 	// Observe, when set, is told of every request once its handler
