@@ -82,7 +82,7 @@ func setObjectHeaders(h http.Header, info *objstore.ObjectInfo) {
 	if len(info.Tags) > 0 {
 		h.Set("x-amz-tagging-count", strconv.Itoa(len(info.Tags)))
 	}
-	setIf(h, "x-amz-server-side-encryption", info.Encryption.Algorithm)
+	setEncryptionHeaders(h, info.Encryption)
 	setIf(h, "x-amz-replication-status", info.ReplicationStatus)
 	setLockHeaders(h, info.Lock)
 }

@@ -22,6 +22,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) error {
 	if opts.Checksum != nil {
 		rq.w.Header().Set("x-amz-checksum-algorithm", string(opts.Checksum.Algorithm))
 	}
+	setWriteEncryptionHeaders(rq.w.Header(), opts.Encryption)
 	return writeXML(rq, initiateMultipartUploadResult{NS: s3NS, Bucket: rq.bucket, Key: rq.key, UploadID: id})
 }
 
@@ -52,12 +53,16 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) error {
 		cs = &objstore.Checksum{Algorithm: rq.auth.trailerChecksum}
 	}
 	opts := objstore.PartOptions{Size: size, ContentMD5: rq.r.Header.Get("Content-MD5"), Checksum: cs}
+	if opts.SSECustomerKey, err = customerKey(rq, ""); err != nil {
+		return err
+	}
 	part, err := s.store.UploadPart(ctx, rq.bucket, rq.key, rq.query.Get("uploadId"), n, rq.body, opts)
 	if err != nil {
 		return err
 	}
 	rq.w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeader(rq.w.Header(), part.Checksum)
+	setRequestedEncryptionHeaders(rq.w.Header(), opts.SSECustomerKey)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -72,6 +77,12 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) error {
 		return err
 	}
 	opts := objstore.PartCopyOptions{Source: src}
+	if opts.Source.SSECustomerKey, err = customerKey(rq, copySourcePrefix); err != nil {
+		return err
+	}
+	if opts.SSECustomerKey, err = customerKey(rq, ""); err != nil {
+		return err
+	}
 	if v := rq.r.Header.Get("x-amz-copy-source-range"); v != "" {
 		r, err := objstore.ParseRange(v)
 		if err != nil || r.SuffixLength > 0 || r.Last < 0 {
@@ -111,6 +122,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) error
 		return err
 	}
 	setVersionHeader(rq.w.Header(), info.VersionID)
+	setEncryptionHeaders(rq.w.Header(), info.Encryption)
 	res := completeMultipartUploadResult{
 		NS: s3NS, Location: "/" + rq.bucket + "/" + rq.key, Bucket: rq.bucket, Key: rq.key, ETag: quoteETag(info.ETag),
 	}

@@ -27,6 +27,9 @@ var responseOverrides = map[string]string{
 func getOptions(rq *request) (objstore.GetOptions, error) {
 	opts := objstore.GetOptions{VersionID: rq.query.Get("versionId")}
 	var err error
+	if opts.SSECustomerKey, err = customerKey(rq, ""); err != nil {
+		return opts, err
+	}
 	if opts.Conditions, err = conditionsFromHeaders(rq.r.Header, ""); err != nil {
 		return opts, err
 	}
@@ -142,8 +145,9 @@ func putOptions(rq *request) (objstore.PutOptions, error) {
 	if err := checkCannedACL(rq); err != nil {
 		return objstore.PutOptions{}, err
 	}
-	if sse := rq.r.Header.Get("x-amz-server-side-encryption"); sse != "" {
-		return objstore.PutOptions{}, fmt.Errorf("server-side encryption %q: %w", sse, objstore.ErrNotImplemented)
+	enc, err := encryptionFromHeaders(rq)
+	if err != nil {
+		return objstore.PutOptions{}, err
 	}
 	cs, err := checksumFromHeaders(rq.r.Header)
 	if err != nil {
@@ -163,6 +167,7 @@ func putOptions(rq *request) (objstore.PutOptions, error) {
 		IfNoneMatch: rq.r.Header.Get("If-None-Match"),
 	}, nil
 }
+		Encryption:  enc,
 
 func (s *Server) putObject(ctx context.Context, rq *request) error {
 	opts, err := putOptions(rq)
@@ -191,6 +196,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) error {
 	setChecksumHeader(h, info.Checksum)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
+	setWriteEncryptionHeaders(h, info.Encryption)
 }
 
 func (s *Server) deleteObject(ctx context.Context, rq *request) error {
@@ -268,11 +274,16 @@ func (s *Server) copyObject(ctx context.Context, rq *request) error {
 	info, err := s.store.CopyObject(ctx, rq.bucket, rq.key, opts)
 	if err != nil {
 		return err
+	opts.Encryption = po.Encryption
+	if opts.Source.SSECustomerKey, err = customerKey(rq, copySourcePrefix); err != nil {
+		return err
+	}
 	}
 	setVersionHeader(rq.w.Header(), info.VersionID)
 	if src.VersionID != "" {
 		rq.w.Header().Set("x-amz-copy-source-version-id", src.VersionID)
 	}
+	setWriteEncryptionHeaders(rq.w.Header(), info.Encryption)
 	return writeXML(rq, copyObjectResult{NS: s3NS, LastModified: timeISO(info.LastModified), ETag: quoteETag(info.ETag)})
 }
 
