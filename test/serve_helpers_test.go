@@ -34,7 +34,13 @@ type server struct {
 // credentials, and stops it when the test ends.
 func startServe(t *testing.T, extra ...string) *server {
 	t.Helper()
-	data := t.TempDir()
+	return startServeIn(t, t.TempDir(), extra...)
+}
+
+// startServeIn is startServe on the data directory data, so that a test
+// can start a server again on what an earlier one left.
+func startServeIn(t *testing.T, data string, extra ...string) *server {
+	t.Helper()
 	args := append([]string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, extra...)
 	cmd := exec.Command(cairnBinary(t), args...)
 	cmd.Env = append(os.Environ(), "CAIRN_ACCESS_KEY="+testAccessKey, "CAIRN_SECRET_KEY="+testSecretKey)
