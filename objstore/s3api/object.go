@@ -165,9 +165,9 @@ func putOptions(rq *request) (objstore.PutOptions, error) {
 		Checksum:    cs,
 		IfMatch:     rq.r.Header.Get("If-Match"),
 		IfNoneMatch: rq.r.Header.Get("If-None-Match"),
+		Encryption:  enc,
 	}, nil
 }
-		Encryption:  enc,
 
 func (s *Server) putObject(ctx context.Context, rq *request) error {
 	opts, err := putOptions(rq)
@@ -194,9 +194,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) error {
 	h.Set("ETag", quoteETag(info.ETag))
 	setVersionHeader(h, info.VersionID)
 	setChecksumHeader(h, info.Checksum)
+	setWriteEncryptionHeaders(h, info.Encryption)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
-	setWriteEncryptionHeaders(h, info.Encryption)
 }
 
 func (s *Server) deleteObject(ctx context.Context, rq *request) error {
@@ -271,19 +271,19 @@ func (s *Server) copyObject(ctx context.Context, rq *request) error {
 		return err
 	}
 	opts.Meta, opts.Lock = po.ObjectMeta, po.Lock
-	info, err := s.store.CopyObject(ctx, rq.bucket, rq.key, opts)
-	if err != nil {
-		return err
 	opts.Encryption = po.Encryption
 	if opts.Source.SSECustomerKey, err = customerKey(rq, copySourcePrefix); err != nil {
 		return err
 	}
+	info, err := s.store.CopyObject(ctx, rq.bucket, rq.key, opts)
+	if err != nil {
+		return err
 	}
 	setVersionHeader(rq.w.Header(), info.VersionID)
+	setWriteEncryptionHeaders(rq.w.Header(), info.Encryption)
 	if src.VersionID != "" {
 		rq.w.Header().Set("x-amz-copy-source-version-id", src.VersionID)
 	}
-	setWriteEncryptionHeaders(rq.w.Header(), info.Encryption)
 	return writeXML(rq, copyObjectResult{NS: s3NS, LastModified: timeISO(info.LastModified), ETag: quoteETag(info.ETag)})
 }
 
