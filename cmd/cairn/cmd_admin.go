@@ -13,5 +13,6 @@ func newAdminCmd(a *app) *cobra.Command {
 	cmd.AddCommand(newAdminReplicationCmds(a)...)
 	cmd.AddCommand(newAdminMFACmds(a)...)
 	cmd.AddCommand(newAdminWebhookCmds(a)...)
+	cmd.AddCommand(newAdminIdentityCmds(a)...)
 	return cmd
 }

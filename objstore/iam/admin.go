@@ -195,3 +195,14 @@ func randomString(n int, alphabet string) string {
 	}
 	return string(b)
 }
+
+// PolicyDocument returns the document of a stored or built-in policy.
+func (s *State) PolicyDocument(name string) ([]byte, error) {
+	if doc, ok := s.Policies[name]; ok {
+		return doc, nil
+	}
+	if doc, ok := builtinPolicies[name]; ok {
+		return []byte(doc), nil
+	}
+	return nil, fmt.Errorf("policy %s: %w", name, ErrNotFound)
+}
