@@ -11,7 +11,7 @@ import (
 // where the first one left the file's offset.
 func TestSecondUploadOfOneStagedFile(t *testing.T) {
 	st := newStore(t)
-	_, dir := mountStore(t, st, Options{})
+	fsys, dir := mountStore(t, st, Options{})
 	p := filepath.Join(dir, "log.txt")
 	keep, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -34,6 +34,7 @@ func TestSecondUploadOfOneStagedFile(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatalf("close after the second append: %v", err)
 	}
+	settle(t, fsys)
 	if got, _ := get(t, st, "log.txt"); string(got) != "one\ntwo\n" {
 		t.Fatalf("store holds %q after two appends, want both lines", got)
 	}

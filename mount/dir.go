@@ -195,6 +195,9 @@ func (n *node) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*fs
 	if !validName(name) {
 		return nil, syscall.ENOENT
 	}
+	if errno := n.fsys.settleKey(ctx, n.childKey(name)); errno != 0 {
+		return nil, errno
+	}
 	var known *attrs
 	var since time.Time
 	if ch := n.GetChild(name); ch != nil {

@@ -85,3 +85,13 @@ func (d *dirHandle) Lookup(ctx context.Context, name string, out *fuse.EntryOut)
 	}
 	return nil, syscall.EAGAIN
 }
+
+var _ fs.FileFsyncdirer = (*dirHandle)(nil)
+
+// Fsyncdir stores every file below the directory with content not
+// stored yet, waiting for the uploads under way: fsync of the mount's
+// root (as cairn unmount does, or sync(1) naming it) stores everything
+// written through the mount.
+func (d *dirHandle) Fsyncdir(ctx context.Context, flags uint32) syscall.Errno {
+	return d.n.fsys.syncBelow(context.WithoutCancel(ctx), d.n.dirKey())
+}

@@ -33,10 +33,10 @@
 // A file is staged in a local file under Options.StagingDir on its first
 // modification: a new file starts empty, O_TRUNC or a truncation to zero
 // starts empty, and any other first write or truncation copies the whole
-// current object into the staged file first. Writes, appends and
-// truncations then go to the staged file. Flush (close), fsync and the
-// last release upload it: one PutObject below Options.PartSize, a
-// parallel multipart upload from there on. When the staged file is an
+// current object into the staged file first (O_TRUNC never downloads).
+// Writes, appends and truncations then go to the staged file, which is
+// stored as one PutObject below Options.PartSize, a parallel multipart
+// upload from there on. When the staged file is an
 // edited copy of a stored object, the parts it did not change are copied
 // from that object server side (UploadPartCopy) instead of sent again,
 // so an edit of, or an append to, a large file sends only the parts
@@ -45,11 +45,32 @@
 // holds the same bytes. A new file written in order from its start is sent
 // while it is written: once it holds two parts, a multipart upload
 // starts and each whole part goes up as soon as it is written, so the
-// close sends only the tail; a write anywhere else drops that upload and
-// the file is stored whole at close. Each staged file is journaled
-// (a small record next to it) until it is stored, so a mount that dies
-// loses nothing written: the next Mount with the same StagingDir uploads
-// it and reports it in FS.Recovered.
+// upload at close sends only the tail; a write anywhere else drops that
+// upload and the file is stored whole.
+//
+// # Write-back
+//
+// Each staged file is journaled (a small record next to it) from its
+// first change until it is stored. close(2) returns once the content is
+// staged and journaled; the upload runs in the background, at most
+// Options.WriteBackConcurrency at once (Options.SyncClose makes close
+// wait for it instead). Until it is stored, the file is read, listed
+// and stat'ed from its staged copy. What each call guarantees:
+//
+//   - close: the content is on the local disk and journaled: a mount
+//     that dies (kill -9, a crash) loses nothing, the next Mount with the
+//     same StagingDir uploads it and reports it in FS.Recovered.
+//   - fsync of a file: returns once that file is stored (waiting for an
+//     upload of it under way); fsync of a directory, once every file
+//     below it is; FS.Sync, once every file is.
+//   - unmount (FS.Unmount, SIGTERM to cairn mount, cairn unmount) stores
+//     every file before the process ends.
+//   - a failed background upload is logged and tried again by the next
+//     close, fsync or unmount; the next close or fsync of the file
+//     reports EIO. The staged file stays until it is stored.
+//   - unlink of a file whose upload is under way waits for it and
+//     deletes the object; of one still waiting for its upload, drops the
+//     upload. A rename stores the file first, then moves it.
 //
 // chmod, chown and utimens of a clean file rewrite its metadata with a
 // server-side copy (metadata directive REPLACE); of a directory, its

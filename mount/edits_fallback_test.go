@@ -34,7 +34,7 @@ func TestEditWithoutPartCopy(t *testing.T) {
 			ref := make([]byte, 16<<20)
 			rand.New(rand.NewSource(8)).Read(ref)
 			put(t, st, "big", string(ref), nil)
-			_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+			fsys, dir := mountStore(t, st, Options{PartSize: 5 << 20})
 			for i, off := range []int{6<<20 + 5, 15 << 20} {
 				st.sent.Store(0)
 				edit := fmt.Sprintf("edit %d", i)
@@ -49,6 +49,7 @@ func TestEditWithoutPartCopy(t *testing.T) {
 					t.Fatalf("close after edit %d on a store without part copies: %v", i, err)
 				}
 				copy(ref[off:], edit)
+				settle(t, fsys)
 				if b, _ := get(t, st, "big"); !bytes.Equal(b, ref) {
 					t.Fatalf("after edit %d the store holds %d bytes that differ from the edited file", i, len(b))
 				}

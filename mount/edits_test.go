@@ -36,7 +36,7 @@ func TestEditReusesParts(t *testing.T) {
 	ref := make([]byte, 16<<20)
 	rand.New(rand.NewSource(5)).Read(ref)
 	put(t, st, "big", string(ref), nil)
-	_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+	fsys, dir := mountStore(t, st, Options{PartSize: 5 << 20})
 	f, err := os.OpenFile(filepath.Join(dir, "big"), os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +48,7 @@ func TestEditReusesParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	copy(ref[6<<20+5:], "edited")
+	settle(t, fsys)
 	b, info := get(t, st, "big")
 	if !bytes.Equal(b, ref) || info.PartsCount != 4 {
 		t.Errorf("stored %d bytes in %d parts; equal to the edit: %v", len(b), info.PartsCount, bytes.Equal(b, ref))
@@ -67,6 +68,7 @@ func TestEditReusesParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref = append(ref, "tail"...)
+	settle(t, fsys)
 	if b, _ := get(t, st, "big"); !bytes.Equal(b, ref) {
 		t.Errorf("after append: %d bytes, not the %d expected", len(b), len(ref))
 	}
@@ -80,7 +82,7 @@ func TestEditReusesParts(t *testing.T) {
 // close sends only the tail.
 func TestSequentialWriteUploadsEarly(t *testing.T) {
 	st := &partCounter{Store: newStore(t)}
-	_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+	fsys, dir := mountStore(t, st, Options{PartSize: 5 << 20})
 	ref := make([]byte, 12<<20+7)
 	rand.New(rand.NewSource(6)).Read(ref)
 	f, err := os.Create(filepath.Join(dir, "seq"))
@@ -99,6 +101,7 @@ func TestSequentialWriteUploadsEarly(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	b, info := get(t, st, "seq")
 	if !bytes.Equal(b, ref) || info.PartsCount != 3 {
 		t.Errorf("stored %d bytes in %d parts; equal: %v", len(b), info.PartsCount, bytes.Equal(b, ref))
@@ -115,7 +118,7 @@ func TestSequentialWriteUploadsEarly(t *testing.T) {
 // goes back: the early upload is dropped and the file stored whole.
 func TestRandomWriteAbandonsEarlyUpload(t *testing.T) {
 	st := newStore(t)
-	_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+	fsys, dir := mountStore(t, st, Options{PartSize: 5 << 20})
 	ref := make([]byte, 11<<20)
 	rand.New(rand.NewSource(7)).Read(ref)
 	f, err := os.Create(filepath.Join(dir, "r"))
@@ -132,6 +135,7 @@ func TestRandomWriteAbandonsEarlyUpload(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	if b, _ := get(t, st, "r"); !bytes.Equal(b, ref) {
 		t.Errorf("stored %d bytes differ", len(b))
 	}

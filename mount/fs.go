@@ -32,9 +32,13 @@ type FS struct {
 	start     time.Time
 	recovered []string
 
-	mu     sync.Mutex
-	dirty  map[*node]struct{} // nodes holding content not stored yet
-	warned map[string]bool    // keys already reported as unrepresentable
+	wbSem chan struct{}  // bounds the background uploads at once
+	wbWG  sync.WaitGroup // background uploads scheduled and not ended
+
+	mu          sync.Mutex
+	dirty       map[*node]struct{} // nodes holding content not stored yet
+	pendingKeys map[string]*node   // the dirty nodes by the key they go to
+	warned      map[string]bool    // keys already reported as unrepresentable
 }
 
 // Mount mounts the bucket (prefix) of store on dir and returns once the
@@ -54,7 +58,8 @@ func Mount(ctx context.Context, store objstore.Store, dir string, opts Options) 
 	}
 	f := &FS{
 		store: store, opts: opts, log: opts.Logger, journal: j, start: time.Now(),
-		dirty: map[*node]struct{}{}, warned: map[string]bool{},
+		dirty: map[*node]struct{}{}, pendingKeys: map[string]*node{}, warned: map[string]bool{},
+		wbSem: make(chan struct{}, opts.WriteBackConcurrency),
 	}
 	if err := f.recover(ctx); err != nil {
 		j.close()
@@ -92,8 +97,12 @@ func (f *FS) fuseOptions() *fs.Options {
 	}
 }
 
-// Wait returns once the file system is unmounted.
-func (f *FS) Wait() { f.server.Wait() }
+// Wait returns once the file system is unmounted and every file closed
+// in it is stored (or, failing that, left journaled for the next Mount).
+func (f *FS) Wait() {
+	f.server.Wait()
+	f.drain()
+}
 
 // Unmount stores every file with content not stored yet, then unmounts.
 // A file that fails to upload stays journaled for the next Mount.
@@ -102,6 +111,7 @@ func (f *FS) Unmount() error {
 	if err := f.server.Unmount(); err != nil {
 		return fmt.Errorf("unmount: %w", err)
 	}
+	f.wbWG.Wait()
 	f.journal.close()
 	return ferr
 }
@@ -189,14 +199,19 @@ func (f *FS) warnSkipped(key string) {
 	}
 }
 
-// setDirty records whether n holds content not stored yet.
-func (f *FS) setDirty(n *node, dirty bool) {
+// setDirty records whether n holds content not stored yet, to go to
+// key.
+func (f *FS) setDirty(n *node, key string, dirty bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if dirty {
 		f.dirty[n] = struct{}{}
-	} else {
-		delete(f.dirty, n)
+		f.pendingKeys[key] = n
+		return
+	}
+	delete(f.dirty, n)
+	if f.pendingKeys[key] == n {
+		delete(f.pendingKeys, key)
 	}
 }
 

@@ -129,6 +129,77 @@ func TestKillRecovery(t *testing.T) {
 	}
 }
 
+// TestKillRecoversClosedFiles kills (SIGKILL) a mount process whose
+// store holds every upload, after files written through it were closed
+// (close returns before the upload): the next mount stores them.
+func TestKillRecoversClosedFiles(t *testing.T) {
+	if v := os.Getenv(crashChildEnv); v != "" {
+		crashChild(t, v)
+		return
+	}
+	storeDir, staging, mnt := t.TempDir(), t.TempDir(), t.TempDir()
+	cmd := startCrashChild(t, "^TestKillRecoversClosedFiles$", storeDir+"|"+staging+"|"+mnt+"|hold", mnt)
+	want := map[string]string{"one.txt": "first file", "dir/two.txt": "second file"}
+	if err := os.Mkdir(filepath.Join(mnt, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range want {
+		if err := os.WriteFile(filepath.Join(mnt, name), []byte(body), 0o644); err != nil {
+			t.Fatalf("write and close %s: %v", name, err)
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
+		t.Fatalf("unmount the dead mount: %v", err)
+	}
+	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for name := range want {
+		if exists(t, st, name) {
+			t.Fatalf("%s stored before the kill: the test proves nothing", name)
+		}
+	}
+	fsys, _ := mountStore(t, st, Options{StagingDir: staging})
+	got := fsys.Recovered()
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"dir/two.txt", "one.txt"}) {
+		t.Errorf("Recovered() = %v", got)
+	}
+	for name, body := range want {
+		if b, _ := get(t, st, name); string(b) != body {
+			t.Errorf("%s stored as %q", name, b)
+		}
+	}
+}
+
+// startCrashChild runs test as a child mount process with env for
+// crashChild and returns once it has mounted on mnt.
+func startCrashChild(t *testing.T, test, env, mnt string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run="+test)
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		syscall.Unmount(mnt, syscall.MNT_DETACH)
+	})
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "mounted" {
+	}
+	return cmd
+}
+
 // crashChild mounts, reports it and waits to be killed. It opens no
 // file of its own mount: a process that dies with one open would wait
 // forever for its own answer to the kernel's flush.
@@ -141,7 +212,11 @@ func crashChild(t *testing.T, env string) {
 	if err := st.CreateBucket(context.Background(), testBucket, objstore.CreateBucketOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Mount(context.Background(), st, parts[2], Options{Bucket: testBucket, StagingDir: parts[1], Logger: quietLogger()})
+	var mounted objstore.Store = st
+	if len(parts) > 3 && parts[3] == "hold" {
+		mounted = &gatedStore{Store: st, gate: make(chan struct{}), started: make(chan string, 100)}
+	}
+	_, err = Mount(context.Background(), mounted, parts[2], Options{Bucket: testBucket, StagingDir: parts[1], Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,3 +207,12 @@ func allKeys(t *testing.T, st objstore.Store) []string {
 	}
 	return keys
 }
+
+// settle waits until every file written through f is stored: a closed
+// file is uploaded in the background.
+func settle(t *testing.T, f *FS) {
+	t.Helper()
+	if err := f.Sync(context.Background()); err != nil {
+		t.Fatalf("store the files written: %v", err)
+	}
+}

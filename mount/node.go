@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,6 +39,14 @@ type node struct {
 	keepETag string   // the ETag whose content the kernel page cache holds
 	target   string   // symlink target, once read
 	list     *listing // directories: the last listing
+
+	// Write-back (see writeback.go).
+	gen      uint64                 // bumped by every change of the staged content or attributes
+	inflight chan struct{}          // closed when the upload under way ends; nil when none
+	queued   bool                   // a background upload is scheduled
+	upErr    syscall.Errno          // the last background upload failed
+	pinned   bool                   // a persistent inode, kept in the tree until stored
+	jkey     atomic.Pointer[string] // the key the journal record names
 }
 
 var (
@@ -63,9 +72,14 @@ func (n *node) relPath() (string, bool) {
 	return strings.Join(segs, "/"), true
 }
 
-// key returns the node's object key (of a file or symlink).
+// key returns the node's object key (of a file or symlink). A file the
+// tree no longer holds (the kernel forgot it after its close) with
+// content not stored yet goes to the key its journal record names.
 func (n *node) key() string {
-	rel, _ := n.relPath()
+	rel, ok := n.relPath()
+	if k := n.jkey.Load(); !ok && k != nil {
+		return *k
+	}
 	return n.fsys.opts.Prefix + rel
 }
 

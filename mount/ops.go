@@ -63,41 +63,84 @@ func (n *node) Symlink(ctx context.Context, target, name string, out *fuse.Entry
 }
 
 // Unlink deletes a file or symlink. A file open elsewhere keeps its
-// staged content until closed but is no longer stored.
+// staged content until closed but is no longer stored; an upload of it
+// under way is waited for and then deleted, one scheduled is dropped.
 func (n *node) Unlink(ctx context.Context, name string) syscall.Errno {
 	if n.fsys.opts.ReadOnly {
 		return syscall.EROFS
 	}
 	key := n.childKey(name)
-	var cn *node
+	if errno := n.fsys.settleKey(ctx, key); errno != 0 {
+		return errno
+	}
+	var err error
 	if ch := n.GetChild(name); ch != nil {
-		cn = ch.Operations().(*node)
+		err = ch.Operations().(*node).unlink(ctx, key)
+	} else {
+		_, err = n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, key, objstore.DeleteOptions{})
 	}
-	if cn == nil || !cn.isLocal() {
-		if _, err := n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, key, objstore.DeleteOptions{}); err != nil {
-			return toErrno(err)
-		}
-	}
-	if cn != nil {
-		cn.forget()
+	if err != nil {
+		return toErrno(err)
 	}
 	n.fsys.invalidate(key)
 	n.forgetListing()
 	return 0
 }
 
+// unlink deletes the node's object as key (unless it was never stored)
+// once no upload of it is under way, and forgets it.
+func (n *node) unlink(ctx context.Context, key string) error {
+	n.mu.Lock()
+	n.waitUploadLocked()
+	if !n.local || n.removed {
+		if _, err := n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, key, objstore.DeleteOptions{}); err != nil {
+			n.mu.Unlock()
+			return err
+		}
+	}
+	unpin := n.forgetLocked()
+	n.mu.Unlock()
+	if unpin {
+		n.ForgetPersistent()
+	}
+	return nil
+}
+
 // forget marks a node removed and drops its journal record: nothing of
-// it is to be stored any more.
+// it is to be stored any more. An upload of it under way is waited for.
 func (n *node) forget() {
 	n.mu.Lock()
-	defer n.mu.Unlock()
+	n.waitUploadLocked()
+	unpin := n.forgetLocked()
+	n.mu.Unlock()
+	if unpin {
+		n.ForgetPersistent()
+	}
+}
+
+// forgetLocked marks the node removed; it reports whether its inode is
+// to be let go of (see unpinLocked).
+func (n *node) forgetLocked() bool {
 	n.removed = true
 	n.dropStream()
 	if n.dirty {
 		n.st.settle()
 		n.dirty = false
-		n.fsys.setDirty(n, false)
+		n.fsys.setDirty(n, n.pendingKey(), false)
 	}
+	n.dropStageLocked()
+	return n.unpinLocked()
+}
+
+// unpinLocked reports, once, whether a persistent inode is to be let go
+// of: its content is stored (or no longer to be) and no handle has it
+// open. The caller calls ForgetPersistent without the lock.
+func (n *node) unpinLocked() bool {
+	if !n.pinned || n.dirty || n.opens > 0 {
+		return false
+	}
+	n.pinned = false
+	return true
 }
 
 // Rmdir deletes an empty directory's marker; ENOTEMPTY when anything is

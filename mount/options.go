@@ -17,11 +17,12 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultFileMode    os.FileMode = 0o644
-	DefaultDirMode     os.FileMode = 0o755
-	DefaultMetadataTTL             = time.Second
-	DefaultPartSize                = transfer.DefaultPartSize
-	DefaultConcurrency             = transfer.DefaultConcurrency
+	DefaultFileMode             os.FileMode = 0o644
+	DefaultDirMode              os.FileMode = 0o755
+	DefaultMetadataTTL                      = time.Second
+	DefaultPartSize                         = transfer.DefaultPartSize
+	DefaultConcurrency                      = transfer.DefaultConcurrency
+	DefaultWriteBackConcurrency             = 16
 )
 
 // Options configure a mount.
@@ -45,6 +46,13 @@ type Options struct {
 	PartSize int64
 	// UploadConcurrency is how many parts, copies or deletes run at once.
 	UploadConcurrency int
+	// SyncClose makes close(2) wait until the file is stored. By default
+	// a closed file is uploaded in the background (write-back): close
+	// returns once it is staged and journaled; fsync and Unmount wait.
+	SyncClose bool
+	// WriteBackConcurrency is how many closed files are uploaded at once
+	// in the background (default 16).
+	WriteBackConcurrency int
 	// StagingDir holds staged files and their journal; default a
 	// directory per bucket and prefix under the user cache directory.
 	StagingDir string
@@ -80,6 +88,9 @@ func (o Options) withDefaults() (Options, error) {
 	o.PartSize = max(o.PartSize, objstore.MinPartSize)
 	if o.UploadConcurrency <= 0 {
 		o.UploadConcurrency = DefaultConcurrency
+	}
+	if o.WriteBackConcurrency <= 0 {
+		o.WriteBackConcurrency = DefaultWriteBackConcurrency
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -41,11 +41,14 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 			return syscall.EEXIST
 		}
 	}
+	src, dst := n.childKey(name), np.childKey(newName)
+	if errno := n.settleRename(ctx, src, dst, np.GetChild(newName), n.GetChild(name)); errno != 0 {
+		return errno
+	}
 	a, errno := n.entryAttrs(ctx, name)
 	if errno != 0 {
 		return errno
 	}
-	src, dst := n.childKey(name), np.childKey(newName)
 	replaced := np.GetChild(newName)
 	var err error
 	if a.isDir() {
@@ -61,6 +64,22 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 	}
 	if replaced != nil && replaced != n.GetChild(name) && !a.isDir() {
 		replaced.Operations().(*node).forget()
+	}
+	return 0
+}
+
+// settleRename stores first the files with content not stored yet that
+// a rename from src to dst acts on and that the tree no longer holds,
+// and the file it replaces, so that no upload of them ends after the
+// rename and undoes it.
+func (n *node) settleRename(ctx context.Context, src, dst string, replaced, moved *fs.Inode) syscall.Errno {
+	for _, key := range []string{src, dst} {
+		if errno := n.fsys.settleKey(ctx, key); errno != 0 {
+			return errno
+		}
+	}
+	if replaced != nil && replaced != moved {
+		return replaced.Operations().(*node).sync(ctx)
 	}
 	return 0
 }

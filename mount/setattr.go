@@ -52,7 +52,7 @@ func (n *node) setSizeLocked(ctx context.Context, size int64, byPath bool) sysca
 	if n.opens > 0 && !byPath {
 		return 0
 	}
-	errno := n.uploadLocked(ctx)
+	errno := n.storeLocked(ctx)
 	n.dropStageLocked()
 	return errno
 }
@@ -79,6 +79,7 @@ func (n *node) wantedAttrs(in *fuse.SetAttrIn) (attrs, bool) {
 func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 	if n.dirty {
 		n.a = a
+		n.gen++
 		os.Chtimes(n.st.f.Name(), time.Time{}, a.mtime)
 		r := record{Bucket: n.fsys.opts.Bucket, Key: n.key(), Mode: a.mode, UID: a.uid, GID: a.gid}
 		if err := n.st.journal(r); err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 
-	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/transfer"
 )
 
@@ -60,7 +59,9 @@ func (n *node) markDirtyLocked(key string) syscall.Errno {
 		return toErrno(err)
 	}
 	n.dirty = true
-	n.fsys.setDirty(n, true)
+	n.jkey.Store(&key)
+	n.gen++
+	n.fsys.setDirty(n, key, true)
 	return 0
 }
 
@@ -86,6 +87,7 @@ func (n *node) truncateLocked(ctx context.Context, size int64) syscall.Errno {
 	if err := n.st.f.Truncate(size); err != nil {
 		return toErrno(err)
 	}
+	n.gen++
 	n.touchLocked()
 	return 0
 }
@@ -128,6 +130,7 @@ func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int6
 	}
 	k, err := n.st.f.WriteAt(data, off)
 	n.a.mtime = time.Now()
+	n.gen++
 	if err != nil {
 		return uint32(k), toErrno(err)
 	}
@@ -170,35 +173,51 @@ func (n *node) dropStream() {
 	}
 }
 
-// Flush stores the file when it holds content not stored yet; close(2)
-// reports a failure. A signal to the closing process (Go programs get
-// them all the time for preemption) interrupts the request, but not the
-// upload: close returns once the content is stored, or failed to be.
+// Flush schedules the upload of a file holding content not stored yet
+// and returns: the content is staged and journaled (write-back; with
+// Options.SyncClose it waits until the file is stored, whatever signals
+// interrupt the request). It reports EIO when the last background upload
+// of the file failed (that upload is tried again).
 func (n *node) Flush(ctx context.Context, f fs.FileHandle) syscall.Errno {
-	return n.sync(context.WithoutCancel(ctx))
+	if n.fsys.opts.SyncClose {
+		return n.sync(context.WithoutCancel(ctx))
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	errno := n.takeUploadErrorLocked()
+	n.scheduleLocked()
+	return errno
 }
 
-// Fsync stores the file when it holds content not stored yet, whatever
-// signals interrupt the request (see Flush).
+// Fsync stores the file when it holds content not stored yet, waiting
+// for an upload of it under way, whatever signals interrupt the request.
 func (n *node) Fsync(ctx context.Context, f fs.FileHandle, flags uint32) syscall.Errno {
 	return n.sync(context.WithoutCancel(ctx))
 }
 
-// Release stores what is left to store (writes through a shared mmap
+// Release schedules what is left to store (writes through a shared mmap
 // may come after the last flush) and drops the staged content once the
-// last handle is gone.
+// last handle is gone and it is stored.
 func (n *node) Release(ctx context.Context, f fs.FileHandle) syscall.Errno {
-	errno := n.sync(context.WithoutCancel(ctx))
+	var errno syscall.Errno
+	if n.fsys.opts.SyncClose {
+		errno = n.sync(context.WithoutCancel(ctx))
+	}
 	n.mu.Lock()
-	defer n.mu.Unlock()
 	n.opens--
+	n.scheduleLocked()
 	n.dropStageLocked()
+	unpin := n.unpinLocked()
+	n.mu.Unlock()
+	if unpin {
+		n.ForgetPersistent()
+	}
 	return errno
 }
 
 // dropStageLocked removes the staged content of a clean, closed file.
 func (n *node) dropStageLocked() {
-	if n.opens == 0 && !n.dirty && n.st != nil {
+	if n.opens == 0 && !n.dirty && n.st != nil && n.inflight == nil {
 		n.st.discard()
 		n.st = nil
 		n.fetched = time.Now()
@@ -210,62 +229,11 @@ func (n *node) dropStageLocked() {
 func (n *node) sync(ctx context.Context) syscall.Errno {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.uploadLocked(ctx)
-}
-
-// uploadLocked stores the staged content of a dirty node.
-func (n *node) uploadLocked(ctx context.Context) syscall.Errno {
-	if !n.dirty || n.removed {
-		return 0
+	errno := n.storeLocked(ctx)
+	if errno == 0 {
+		n.upErr = 0
 	}
-	rel, ok := n.relPath()
-	if !ok {
-		return 0 // replaced by a rename: nothing to store
-	}
-	key := n.fsys.opts.Prefix + rel
-	size, err := n.st.size()
-	if err != nil {
-		return toErrno(err)
-	}
-	info, err := n.store(ctx, key, size)
-	if err != nil {
-		n.fsys.log.Error("store file", "key", key, "err", err)
-		return toErrno(err)
-	}
-	if err := n.st.settle(); err != nil {
-		n.fsys.log.Warn("settle staged file", "key", key, "err", err)
-	}
-	n.dirty, n.local = false, false
-	n.fsys.setDirty(n, false)
-	n.a.etag, n.a.size = info.ETag, size
-	n.ed = newEdits(info.ETag, size)
-	n.seq = false
-	n.keepETag = info.ETag
-	n.forgetParentListing()
-	return 0
-}
-
-// store uploads the staged content as key: reusing the unchanged parts
-// of the stored version when it can, else sending it all.
-func (n *node) store(ctx context.Context, key string, size int64) (objstore.ObjectInfo, error) {
-	if s := n.strm; s != nil {
-		n.strm, n.seq = nil, false
-		info, err := s.finish(ctx, key, size, n.a)
-		if err == nil {
-			return info, nil
-		}
-		n.fsys.log.Info("early upload failed: sending the whole file", "key", key, "err", err)
-	}
-	if n.ed != nil {
-		info, handled, err := n.fsys.uploadEdited(ctx, key, n.st.f, size, n.a, n.ed)
-		if handled {
-			return info, err
-		}
-		if err != nil {
-			n.fsys.log.Info("stored version changed: sending the whole file", "key", key, "err", err)
-		}
-	}
-	return n.fsys.upload(ctx, key, n.st.f, size, n.a)
+	return errno
 }
 
 // forgetParentListing drops the listing of the node's directory.
@@ -284,7 +252,7 @@ func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint3
 	if !validName(name) {
 		return nil, nil, 0, syscall.EINVAL
 	}
-	cn := &node{fsys: n.fsys, local: true, opens: 1, fetched: time.Now()}
+	cn := &node{fsys: n.fsys, local: true, opens: 1, fetched: time.Now(), pinned: !n.fsys.opts.SyncClose}
 	cn.a = n.fsys.newAttrs(ctx, syscall.S_IFREG|mode&0o7777)
 	cn.mu.Lock()
 	defer cn.mu.Unlock()
@@ -297,7 +265,14 @@ func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint3
 	}
 	cn.fillLocked(&out.Attr)
 	n.forgetListing()
-	in := n.NewInode(ctx, cn, fs.StableAttr{Mode: syscall.S_IFREG})
+	// A new file stays in the tree until stored, even once the kernel
+	// forgets it: it is listed from there (see writeBackOne).
+	var in *fs.Inode
+	if cn.pinned {
+		in = n.NewPersistentInode(ctx, cn, fs.StableAttr{Mode: syscall.S_IFREG})
+	} else {
+		in = n.NewInode(ctx, cn, fs.StableAttr{Mode: syscall.S_IFREG})
+	}
 	return in, &handle{appendOnly: flags&syscall.O_APPEND != 0}, 0, 0
 }
 

@@ -14,10 +14,11 @@ import (
 
 func TestWriteStoresBytesAndMetadata(t *testing.T) {
 	st := newStore(t)
-	_, dir := mountStore(t, st, Options{})
+	fsys, dir := mountStore(t, st, Options{})
 	if err := os.WriteFile(filepath.Join(dir, "new.txt"), []byte("written"), 0o640); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	b, info := get(t, st, "new.txt")
 	if string(b) != "written" {
 		t.Errorf("stored %q", b)
@@ -33,12 +34,13 @@ func TestWriteStoresBytesAndMetadata(t *testing.T) {
 
 func TestLargeWriteGoesMultipart(t *testing.T) {
 	st := newStore(t)
-	_, dir := mountStore(t, st, Options{PartSize: 5 << 20})
+	fsys, dir := mountStore(t, st, Options{PartSize: 5 << 20})
 	data := make([]byte, 12<<20+123)
 	rand.New(rand.NewSource(1)).Read(data)
 	if err := os.WriteFile(filepath.Join(dir, "big"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	b, info := get(t, st, "big")
 	if !bytes.Equal(b, data) {
 		t.Errorf("stored %d bytes differ from the %d written", len(b), len(data))
@@ -54,7 +56,7 @@ func TestRandomWritesByteByByte(t *testing.T) {
 	ref := make([]byte, 3<<20)
 	rng.Read(ref)
 	put(t, st, "f", string(ref), nil)
-	_, dir := mountStore(t, st, Options{})
+	fsys, dir := mountStore(t, st, Options{})
 	f, err := os.OpenFile(filepath.Join(dir, "f"), os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +80,7 @@ func TestRandomWritesByteByByte(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
+	settle(t, fsys)
 	b, _ := get(t, st, "f")
 	if !bytes.Equal(b, ref) {
 		t.Errorf("stored content differs from the writes (%d vs %d bytes)", len(b), len(ref))
@@ -90,7 +93,7 @@ func TestRandomWritesByteByByte(t *testing.T) {
 func TestAppendTruncExcl(t *testing.T) {
 	st := newStore(t)
 	put(t, st, "log", "one\n", nil)
-	_, dir := mountStore(t, st, Options{})
+	fsys, dir := mountStore(t, st, Options{})
 	p := filepath.Join(dir, "log")
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
@@ -100,6 +103,7 @@ func TestAppendTruncExcl(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	if b, _ := get(t, st, "log"); string(b) != "one\ntwo\n" {
 		t.Errorf("after append: %q", b)
 	}
@@ -109,12 +113,14 @@ func TestAppendTruncExcl(t *testing.T) {
 	if err := os.WriteFile(p, []byte("new"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	if b, _ := get(t, st, "log"); string(b) != "new" {
 		t.Errorf("after O_TRUNC write: %q", b)
 	}
 	if err := os.Truncate(p, 0); err != nil {
 		t.Fatal(err)
 	}
+	settle(t, fsys)
 	if b, _ := get(t, st, "log"); len(b) != 0 {
 		t.Errorf("after truncate: %q", b)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -37,6 +38,7 @@ type mountFlags struct {
 	memoryCacheSize      sizeFlag
 	foreground           bool
 	serve                string
+	syncClose            bool
 }
 
 // readyFDEnv tells a mount running in the background which inherited file
@@ -55,9 +57,11 @@ S3 tools see what the mount writes at once.
 
 Files keep their mode, owner and times in s3fs-style metadata
 (x-amz-meta-mode, -uid, -gid, -mtime), so s3fs and rclone see the same
-tree. Writes are staged in local files and stored when a file is closed or
-fsynced; staged files are journaled, so after a crash the next mount stores
-what was written and says so.
+tree. Writes are staged in local files and journaled; a closed file is
+uploaded in the background (close returns at once; --sync-close waits).
+fsync of a file returns once it is stored, fsync of a directory once every
+file below it is, and unmounting stores everything first. After a crash
+the next mount stores what was written and not stored, and says so.
 
 The mount runs in the background and the command returns once it is ready;
 --foreground keeps it attached. Stop it with cairn unmount MOUNTPOINT.`,
@@ -92,6 +96,7 @@ The mount runs in the background and the command returns once it is ready;
 	fl.StringVar(&f.stagingDir, "staging-dir", "", "where written files are staged and journaled (default under the user cache directory)")
 	fl.BoolVar(&f.foreground, "foreground", false, "stay in the foreground until unmounted (Ctrl-C unmounts)")
 	fl.StringVar(&f.serve, "serve", "", "also serve the embedded store over S3 on this address, e.g. 127.0.0.1:9000")
+	fl.BoolVar(&f.syncClose, "sync-close", false, "make close wait until the file is stored, instead of uploading it in the background")
 	return cmd
 }
 
@@ -100,7 +105,7 @@ func (f mountFlags) mountOptions(bucket, prefix string, log *slog.Logger) (mount
 	o := mount.Options{
 		Bucket: bucket, Prefix: prefix, ReadOnly: f.readOnly, AllowOther: f.allowOther,
 		MetadataTTL: f.metadataTTL, PartSize: int64(f.partSize), UploadConcurrency: f.uploadConcurrency,
-		StagingDir: f.stagingDir, Logger: log,
+		StagingDir: f.stagingDir, Logger: log, SyncClose: f.syncClose,
 	}
 	if f.uid >= 0 || f.gid >= 0 {
 		o.UID, o.GID = uint32(os.Getuid()), uint32(os.Getgid())
@@ -335,7 +340,8 @@ func newUnmountCmd(a *app) *cobra.Command {
 		Use:   "unmount MOUNTPOINT",
 		Short: "Unmount a cairn mount",
 		Long: `Unmount a directory mounted with cairn mount. Every file closed in it is
-stored already; a mount with files still open is busy and stays mounted,
+stored first (files still uploading in the background are waited for); a
+mount with files still open is busy and stays mounted,
 unless --lazy detaches it now and lets it end when they close. A mount of
 a running cairn daemon is unmounted by the daemon, which stores what is
 written first.`,
@@ -350,6 +356,7 @@ written first.`,
 			if lazy {
 				flags = lazyUnmountFlag
 			}
+			storeWritten(cmd.ErrOrStderr(), args[0])
 			err := syscall.Unmount(args[0], flags)
 			switch {
 			case errors.Is(err, syscall.EBUSY):
@@ -364,4 +371,18 @@ written first.`,
 	}
 	cmd.Flags().BoolVar(&lazy, "lazy", false, "detach now even if busy; the mount ends when its files are closed")
 	return cmd
+}
+
+// storeWritten waits until the mount on dir has stored every file
+// written in it: fsync of a cairn mount's root waits for its uploads.
+// A failure is reported; the mount stores what is left when it ends.
+func storeWritten(w io.Writer, dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+		fmt.Fprintf(w, "warning: storing the files written in %s: %v\n", dir, err)
+	}
 }
