@@ -14,5 +14,6 @@ func newAdminCmd(a *app) *cobra.Command {
 	cmd.AddCommand(newAdminMFACmds(a)...)
 	cmd.AddCommand(newAdminWebhookCmds(a)...)
 	cmd.AddCommand(newAdminIdentityCmds(a)...)
+	cmd.AddCommand(newAdminKMSCmds(a)...)
 	return cmd
 }
