@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
@@ -30,6 +31,9 @@ type app struct {
 	// remote, when its endpoint is set, points the commands at an S3
 	// endpoint instead of the embedded store.
 	remote remoteFlags
+	// lifecycleDay is the lifecycle day of the embedded store (serve
+	// --lifecycle-day); 0 means 24 hours.
+	lifecycleDay time.Duration
 }
 
 // remoteFlags choose an S3 endpoint for the object commands.
@@ -81,7 +85,7 @@ func (a *app) withRemote(ctx context.Context, fn func(objstore.Store) error) (er
 
 // withEmbedded runs fn on the embedded store in the data directory.
 func (a *app) withEmbedded(ctx context.Context, fn func(objstore.Store) error) (err error) {
-	st, err := embedded.Open(ctx, embedded.Options{Dir: a.dataDir, Logger: a.logger})
+	st, err := embedded.Open(ctx, embedded.Options{Dir: a.dataDir, Logger: a.logger, LifecycleDay: a.lifecycleDay})
 	if errors.Is(err, disk.ErrLocked) {
 		return a.withDaemonStore(ctx, fn)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/embedded"
@@ -17,6 +18,7 @@ type serveFlags struct {
 	tlsCert, tlsKey string
 	region          string
 	domains         []string
+	lifecycleDay    time.Duration
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -43,6 +45,7 @@ virtual-hosted-style (http://bucket.DOMAIN/key) under each --domain.`,
 	fl.StringVar(&f.tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
 	fl.StringVar(&f.region, "region", "us-east-1", "region the server reports and signatures name")
 	fl.StringSliceVar(&f.domains, "domain", []string{"localhost"}, "domain for virtual-hosted-style addressing (bucket.DOMAIN); repeatable")
+	fl.DurationVar(&f.lifecycleDay, "lifecycle-day", 24*time.Hour, "length of a lifecycle day: shorten it (e.g. 2s) to watch lifecycle rules and restores work in seconds")
 	return cmd
 }
 
@@ -53,6 +56,10 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usagef("--tls-cert and --tls-key go together")
 	}
+	if f.lifecycleDay <= 0 {
+		return usagef("--lifecycle-day must be positive")
+	}
+	a.lifecycleDay = f.lifecycleDay
 	return a.withStore(ctx, func(st objstore.Store) error {
 		es, ok := st.(*embedded.Store)
 		if !ok {

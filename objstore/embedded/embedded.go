@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
 	"github.com/cairnfs/cairn/objstore/events"
+	"github.com/cairnfs/cairn/objstore/lifecycle"
 	"github.com/cairnfs/cairn/objstore/notify"
 	"github.com/cairnfs/cairn/objstore/replicate"
 	"github.com/cairnfs/cairn/objstore/s3api"
@@ -29,6 +31,10 @@ type Options struct {
 	Dir string
 	// Logger receives the store's logs; slog.Default() when nil.
 	Logger *slog.Logger
+	// LifecycleDay is the length of a lifecycle day: 24 hours when 0.
+	// A shorter day (seconds) makes lifecycle rules and restores happen
+	// that much sooner, for tests and demos.
+	LifecycleDay time.Duration
 }
 
 // Store is the embedded store with its features. As an objstore.Store it
@@ -36,14 +42,17 @@ type Options struct {
 // change goes through the feature layers and is signalled on Changes.
 type Store struct {
 	*notify.Store
-	quiet  objstore.Store
-	disk   *disk.Store
+	quiet objstore.Store
+	disk  *disk.Store
 	// events takes the events of the features' own work (lifecycle,
 	// replication, restores); set by withEvents, nil without it.
 	events events.Publisher
 	opts   Options
 	log    *slog.Logger
 	closer []func() error // run in reverse order by Close
+
+	// lifecycle runs the lifecycle rules; set by withLifecycle.
+	lifecycle *lifecycle.Manager
 
 	// replicator runs replication; set by withReplication.
 	replicator *replicate.Replicator
@@ -119,6 +128,7 @@ func (s *Store) Dir() string { return s.opts.Dir }
 func (s *Store) Server(cfg s3api.Config) *s3api.Server {
 	cfg.Engine = s.disk
 	s.configureIdentity(&cfg)
+	s.configureLifecycle(&cfg)
 	s.configureMFA(&cfg)
 	s.configureEvents(&cfg)
 	return s3api.New(s.Store, cfg)

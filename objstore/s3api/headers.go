@@ -85,6 +85,7 @@ func setObjectHeaders(h http.Header, info *objstore.ObjectInfo) {
 	setEncryptionHeaders(h, info.Encryption)
 	setIf(h, "x-amz-replication-status", info.ReplicationStatus)
 	setLockHeaders(h, info.Lock)
+	setRestoreHeader(h, info.Restore, time.Now())
 }
 
 // setChecksumHeader reports a stored checksum (x-amz-checksum-<alg>).

@@ -67,6 +67,7 @@ func (s *Server) getObject(ctx context.Context, rq *request) error {
 	defer obj.Body.Close()
 	h := rq.w.Header()
 	setObjectHeaders(h, &obj.Info)
+	s.setExpiration(ctx, rq, obj.Info)
 	setPartsCount(h, opts, &obj.Info)
 	if !obj.Ranged && strings.EqualFold(rq.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
 		setChecksumHeader(h, obj.Info.Checksum)
@@ -114,6 +115,7 @@ func (s *Server) headObject(ctx context.Context, rq *request) error {
 	}
 	h := rq.w.Header()
 	setObjectHeaders(h, &info)
+	s.setExpiration(ctx, rq, info)
 	setPartsCount(h, opts, &info)
 	if strings.EqualFold(rq.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
 		setChecksumHeader(h, info.Checksum)
@@ -195,6 +197,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) error {
 	setVersionHeader(h, info.VersionID)
 	setChecksumHeader(h, info.Checksum)
 	setWriteEncryptionHeaders(h, info.Encryption)
+	s.setPutExpiration(ctx, rq, info)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
 }

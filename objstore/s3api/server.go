@@ -50,6 +50,9 @@ type Config struct {
 	// wrapper hides the engine's own methods); by default the store
 	// itself, when it implements Engine.
 	Engine Engine
+	// Lifecycle serves restores of archived versions and reports when
+	// rules expire objects; without it RestoreObject is not served.
+	Lifecycle Lifecycle
 	// CheckNotificationTarget, when set, tells why a target ARN of a
 	// notification configuration cannot take events (nil when it can).
 	CheckNotificationTarget func(arn string) error
