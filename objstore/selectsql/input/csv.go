@@ -112,11 +112,11 @@ func (c *CSV) read() ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(line) == 0 || c.opts.Comments != "" && bytes.HasPrefix(line, []byte(c.opts.Comments)) {
+		if len(c.trimCR(line)) == 0 || c.opts.Comments != "" && bytes.HasPrefix(line, []byte(c.opts.Comments)) {
 			continue
 		}
 		if bytes.IndexByte(line, c.quote) < 0 {
-			return c.split(line), nil
+			return c.split(c.trimCR(line)), nil
 		}
 		return c.parseQuoted(line)
 	}
@@ -136,11 +136,11 @@ func (c *CSV) readLine() ([]byte, error) {
 		}
 		switch {
 		case err == nil && bytes.HasSuffix(c.line, c.rd):
-			return c.trimDelimiter(c.line[:len(c.line)-len(c.rd)]), nil
+			return c.line[:len(c.line)-len(c.rd)], nil
 		case err == nil || errors.Is(err, bufio.ErrBufferFull):
 			continue
 		case errors.Is(err, io.EOF) && len(c.line) > 0:
-			return c.trimDelimiter(c.line), nil
+			return c.line, nil
 		case errors.Is(err, io.EOF):
 			return nil, io.EOF
 		}
@@ -148,8 +148,8 @@ func (c *CSV) readLine() ([]byte, error) {
 	}
 }
 
-// trimDelimiter drops the \r of a \r\n line end when records end at \n.
-func (c *CSV) trimDelimiter(line []byte) []byte {
+// trimCR drops the \r of a \r\n line end when records end at \n.
+func (c *CSV) trimCR(line []byte) []byte {
 	if len(c.rd) == 1 && c.rd[0] == '\n' && len(line) > 0 && line[len(line)-1] == '\r' {
 		return line[:len(line)-1]
 	}

@@ -12,7 +12,7 @@ import (
 func (c *CSV) parseQuoted(line []byte) ([]string, error) {
 	work := append(c.scratch[:0], line...)
 	for {
-		fields, open := c.parseFields(work)
+		fields, open := c.parseFields(c.trimCR(work))
 		if !open || !c.opts.AllowQuotedRecordDelimiter {
 			c.scratch = work
 			return fields, nil
