@@ -20,6 +20,8 @@ const (
 	hdrSSECAlgorithm = "x-amz-server-side-encryption-customer-algorithm"
 	hdrSSECKey       = "x-amz-server-side-encryption-customer-key"
 	hdrSSECKeyMD5    = "x-amz-server-side-encryption-customer-key-md5"
+	// copySourcePrefix turns an SSE-C header into its copy-source form
+	// (x-amz-copy-source-server-side-encryption-customer-*).
 	copySourcePrefix = "x-amz-copy-source-"
 )
 
@@ -81,7 +83,13 @@ func checkContext(v string) error {
 // TLS, as S3 has it.
 func customerKey(rq *request, prefix string) ([]byte, error) {
 	h := rq.r.Header
-	key, err := sse.ParseCustomerKey(h.Get(prefix+hdrSSECAlgorithm), h.Get(prefix+hdrSSECKey), h.Get(prefix+hdrSSECKeyMD5))
+	name := func(hdr string) string {
+		if prefix == "" {
+			return hdr
+		}
+		return prefix + strings.TrimPrefix(hdr, "x-amz-")
+	}
+	key, err := sse.ParseCustomerKey(h.Get(name(hdrSSECAlgorithm)), h.Get(name(hdrSSECKey)), h.Get(name(hdrSSECKeyMD5)))
 	if err != nil || key == nil {
 		return nil, err
 	}
