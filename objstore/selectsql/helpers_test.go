@@ -42,7 +42,7 @@ type result struct {
 func runXML(t *testing.T, body string, data []byte) (result, error) {
 	t.Helper()
 	var req Request
-	if err := xml.Unmarshal([]byte(body), &req); err != nil {
+	if err := xmlDecode(body, &req); err != nil {
 		t.Fatalf("request XML: %v", err)
 	}
 	if err := req.Validate(); err != nil {
@@ -105,3 +105,5 @@ func xmlEscape(s string) string {
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
+
+func xmlDecode(body string, v any) error { return xml.Unmarshal([]byte(body), v) }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/selectsql/sql"
 )
 
@@ -50,6 +51,8 @@ func (j *JSON) value() (any, error) {
 	switch {
 	case errors.Is(err, io.EOF):
 		return nil, io.EOF
+	case errors.As(err, new(*objstore.Error)):
+		return nil, err // the stream under the JSON failed (damaged compression)
 	case errors.Is(err, errTooLarge):
 		return nil, errorf("OverMaxRecordSize", "A record of the JSON input at byte %d is over %d bytes.", d.start, MaxRecordSize)
 	case err != nil:

@@ -34,6 +34,9 @@ func (a *aggregate) accumulate(rec Record) error {
 			return err
 		}
 	case "MIN", "MAX":
+		if n, ok := v.number(); ok {
+			v = n // a CSV value compared as a number is returned as one
+		}
 		if a.count == 0 {
 			a.best = v
 			break
