@@ -100,12 +100,14 @@ func (s *Server) allow(ctx context.Context, rq *request, who *principal, act str
 	if t.bucket == "" || act == "s3:CreateBucket" {
 		owner = who.Account // no bucket to own yet: the requester's own
 	}
-	vals := s.conditionContext(rq, who)
-	if t.versionID != "" {
-		vals.Set("s3:VersionId", t.versionID)
+	req := policy.Request{Action: act, Resource: res, Requester: who.Requester}
+	if ba.policy != nil || len(who.policies) > 0 {
+		vals := s.conditionContext(rq, who)
+		if t.versionID != "" {
+			vals.Set("s3:VersionId", t.versionID)
+		}
+		req.Context = &lazyContext{Values: vals, tags: s.existingTags(ctx, t)}
 	}
-	req := policy.Request{Action: act, Resource: res, Requester: who.Requester,
-		Context: &lazyContext{Values: vals, tags: s.existingTags(ctx, t)}}
 	return decide(who, owner, ba, req)
 }
 
