@@ -83,6 +83,8 @@ func copyInput(dstBucket, dstKey string, opts *objstore.CopyOptions) *s3.CopyObj
 		IfNoneMatch:                 optString(quote(opts.IfNoneMatch)),
 		StorageClass:                types.StorageClass(opts.Meta.StorageClass),
 	}
+	encryptionRequest(opts.Encryption).copy(in)
+	customerKeyOf(src.SSECustomerKey).copySource(in)
 	m := &opts.Meta
 	if opts.MetadataDirective == objstore.MetadataReplace {
 		in.MetadataDirective = types.MetadataDirectiveReplace
@@ -115,7 +117,7 @@ func (s *Store) UploadPartCopy(ctx context.Context, bucket, key, uploadID string
 		return objstore.PartInfo{}, o.wrap(err)
 	}
 	src := &opts.Source
-	out, err := s.client.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
+	in := &s3.UploadPartCopyInput{
 		Bucket:                      aws.String(bucket),
 		Key:                         aws.String(key),
 		UploadId:                    aws.String(uploadID),
@@ -126,7 +128,10 @@ func (s *Store) UploadPartCopy(ctx context.Context, bucket, key, uploadID string
 		CopySourceIfNoneMatch:       optString(quote(src.IfNoneMatch)),
 		CopySourceIfModifiedSince:   optTime(src.IfModifiedSince),
 		CopySourceIfUnmodifiedSince: optTime(src.IfUnmodifiedSince),
-	})
+	}
+	customerKeyOf(src.SSECustomerKey).partCopySource(in)
+	customerKeyOf(opts.SSECustomerKey).partCopy(in)
+	out, err := s.client.UploadPartCopy(ctx, in)
 	if err != nil {
 		return objstore.PartInfo{}, o.wrap(err)
 	}

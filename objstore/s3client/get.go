@@ -30,7 +30,7 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string, opts objstore
 	if err != nil {
 		return nil, o.wrap(err)
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{
+	in := &s3.GetObjectInput{
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		VersionId:         requestVersion(opts.VersionID),
@@ -41,7 +41,9 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string, opts objstore
 		IfModifiedSince:   optTime(opts.IfModifiedSince),
 		IfUnmodifiedSince: optTime(opts.IfUnmodifiedSince),
 		ChecksumMode:      types.ChecksumModeEnabled,
-	})
+	}
+	customerKeyOf(opts.SSECustomerKey).get(in)
+	out, err := s.client.GetObject(ctx, in)
 	if err != nil {
 		return nil, s.readErr(ctx, o, err)
 	}
@@ -64,7 +66,7 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string, opts objstor
 	if err != nil {
 		return objstore.ObjectInfo{}, o.wrap(err)
 	}
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{
+	in := &s3.HeadObjectInput{
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		VersionId:         requestVersion(opts.VersionID),
@@ -75,7 +77,9 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string, opts objstor
 		IfModifiedSince:   optTime(opts.IfModifiedSince),
 		IfUnmodifiedSince: optTime(opts.IfUnmodifiedSince),
 		ChecksumMode:      types.ChecksumModeEnabled,
-	})
+	}
+	customerKeyOf(opts.SSECustomerKey).head(in)
+	out, err := s.client.HeadObject(ctx, in)
 	if err != nil {
 		return objstore.ObjectInfo{}, s.readErr(ctx, o, err)
 	}

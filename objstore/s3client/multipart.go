@@ -38,6 +38,7 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 		Tagging:            tagHeader(m.Tags),
 		StorageClass:       types.StorageClass(m.StorageClass),
 	}
+	encryptionRequest(opts.Encryption).create(in)
 	if c := opts.Checksum; c != nil {
 		in.ChecksumAlgorithm = types.ChecksumAlgorithm(c.Algorithm)
 		in.ChecksumType = types.ChecksumType(c.Type)
@@ -68,7 +69,7 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	}
 	defer p.release()
 	alg, sums := checksumRequest(opts.Checksum)
-	out, err := s.client.UploadPart(ctx, &s3.UploadPartInput{
+	in := &s3.UploadPartInput{
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		UploadId:          aws.String(uploadID),
@@ -82,7 +83,9 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 		ChecksumCRC64NVME: sums.CRC64NVME,
 		ChecksumSHA1:      sums.SHA1,
 		ChecksumSHA256:    sums.SHA256,
-	}, callOptions(!p.seekable || s.unsigned, "")...)
+	}
+	customerKeyOf(opts.SSECustomerKey).part(in)
+	out, err := s.client.UploadPart(ctx, in, callOptions(!p.seekable || s.unsigned, "")...)
 	if err != nil {
 		return objstore.PartInfo{}, o.wrap(p.cause(err))
 	}

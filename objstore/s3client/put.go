@@ -50,7 +50,10 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 			CRC32: out.ChecksumCRC32, CRC32C: out.ChecksumCRC32C, CRC64NVME: out.ChecksumCRC64NVME,
 			SHA1: out.ChecksumSHA1, SHA256: out.ChecksumSHA256, Type: out.ChecksumType,
 		}.checksum(),
-		Encryption: objstore.Encryption{Algorithm: string(out.ServerSideEncryption)},
+		Encryption: objstore.Encryption{
+			Algorithm: string(out.ServerSideEncryption), KMSKeyID: aws.ToString(out.SSEKMSKeyId),
+			CustomerAlgorithm: aws.ToString(out.SSECustomerAlgorithm), CustomerKeyMD5: aws.ToString(out.SSECustomerKeyMD5),
+		},
 	}, nil
 }
 
@@ -79,7 +82,7 @@ func spoolExact(p *payload, limit int64, tempDir string) (*payload, error) {
 func putInput(bucket, key string, p *payload, opts *objstore.PutOptions) *s3.PutObjectInput {
 	alg, sums := checksumRequest(opts.Checksum)
 	m := &opts.ObjectMeta
-	return &s3.PutObjectInput{
+	in := &s3.PutObjectInput{
 		Bucket:             aws.String(bucket),
 		Key:                aws.String(key),
 		Body:               p.body,
@@ -102,6 +105,8 @@ func putInput(bucket, key string, p *payload, opts *objstore.PutOptions) *s3.Put
 		IfMatch:            optString(quote(opts.IfMatch)),
 		IfNoneMatch:        optString(quote(opts.IfNoneMatch)),
 	}
+	encryptionRequest(opts.Encryption).put(in)
+	return in
 }
 
 // callOptions are the per-call SDK options of a request: an unrewindable
