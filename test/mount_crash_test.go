@@ -204,7 +204,9 @@ func (r *killRig) writeAndKill(m *mountProc, l *killLedger, prefix string) {
 }
 
 // checkReport checks what the next mount said it recovered: every file
-// that was still open at the kill, and no file whose close succeeded.
+// that was still open at the kill. A file whose close succeeded may be
+// in the report too: close returns once the file is staged and
+// journaled, and its upload may not have ended before the kill.
 func (r *killRig) checkReport(out string, l *killLedger) {
 	r.t.Helper()
 	var stored []string
@@ -216,11 +218,8 @@ func (r *killRig) checkReport(out string, l *killLedger) {
 	r.t.Logf("kill point %d: the next mount said:\n%s", l.killAt, strings.Join(stored, "\n"))
 	for _, e := range l.snapshot() {
 		said := strings.Contains(out, "stored "+e.name+", written before the last mount ended")
-		switch {
-		case e.open && !said:
+		if e.open && !said {
 			r.t.Errorf("kill point %d: %s was open with %d bytes written, and the next mount does not say it stored it:\n%s", l.killAt, e.name, e.acked, out)
-		case e.closed && said:
-			r.t.Errorf("kill point %d: %s was closed (stored) before the kill, and the next mount says it stored it again:\n%s", l.killAt, e.name, out)
 		}
 	}
 }

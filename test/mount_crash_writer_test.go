@@ -16,7 +16,7 @@ type killFile struct {
 	name    string
 	created bool  // open(O_CREAT) succeeded: the mount knows the file
 	acked   int64 // bytes write(2) returned for, all written in order
-	closed  bool  // close(2) succeeded: the mount said it is stored
+	closed  bool  // close(2) succeeded: the file is journaled, stored or being stored
 	open    bool  // still open when the mount was killed
 }
 

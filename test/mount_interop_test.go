@@ -46,6 +46,7 @@ func TestMountInterop(t *testing.T) {
 	if err := os.Chtimes(path, mtime, mtime); err != nil {
 		t.Fatal(err)
 	}
+	storeAll(t, mnt)
 	var head struct{ Metadata map[string]string }
 	s.awsJSON(t, &head, "s3api", "head-object", "--bucket", "shared", "--key", "docs/plan.txt")
 	if head.Metadata["mode"] != "33184" || head.Metadata["mtime"] != "1714979289" {

@@ -37,10 +37,27 @@ type workbench struct {
 	mnt    string
 }
 
-// stored returns the bytes stored under key, read without the mount.
+// stored returns the bytes stored under key, read without the mount,
+// once the mount has stored what was written in it.
 func (w *workbench) stored(t *testing.T, key string) []byte {
 	t.Helper()
+	storeAll(t, w.mnt)
 	return w.b.object(t, w.bucket, key)
+}
+
+// storeAll waits until the mount on dir has stored every file written in
+// it: a closed file is uploaded in the background, and fsync of the
+// mount's root returns once every upload is done.
+func storeAll(t *testing.T, dir string) {
+	t.Helper()
+	d, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		t.Fatalf("fsync of the mount's root %s: %v", dir, err)
+	}
 }
 
 // mountWorkloads are everyday tools at work in a mount, each a subtest
