@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/events"
 )
 
 // errSkip tells that an action no longer applies to the version as it is
@@ -15,11 +16,12 @@ var errSkip = errors.New("no longer applies")
 
 // The event names of lifecycle work.
 const (
-	EventExpirationDelete        = "s3:LifecycleExpiration:Delete"
-	EventExpirationMarkerCreated = "s3:LifecycleExpiration:DeleteMarkerCreated"
-	EventTransition              = "s3:LifecycleTransition"
-	EventRestorePost             = "s3:ObjectRestore:Post"
-	EventRestoreCompleted        = "s3:ObjectRestore:Completed"
+	EventExpirationDelete        = events.LifecycleExpirationDelete
+	EventExpirationMarkerCreated = events.LifecycleExpirationDeleteMarker
+	EventTransition              = events.LifecycleTransition
+	EventRestorePost             = events.ObjectRestorePost
+	EventRestoreCompleted        = events.ObjectRestoreCompleted
+	EventRestoreDelete           = events.ObjectRestoreDelete
 )
 
 // apply carries out one action on the version o.

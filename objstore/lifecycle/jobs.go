@@ -11,15 +11,18 @@ import (
 )
 
 // jobsConfigName is the bucket configuration document that holds the
-// bucket's restores in progress, so that they complete after a restart.
+// bucket's restores in progress and restored copies, so that they complete
+// and expire after a restart.
 const jobsConfigName = "restore-jobs"
 
-// restoreJob is a restore in progress.
+// restoreJob is a restore in progress (until Due), then a restored copy
+// (until Expires).
 type restoreJob struct {
 	Key       string    `json:"key"`
 	VersionID string    `json:"versionId"`
 	Due       time.Time `json:"due"`
 	Days      int       `json:"days"`
+	Expires   time.Time `json:"expires,omitzero"`
 }
 
 // loadJobs reads the bucket's restores in progress. Callers hold jobsMu.

@@ -231,6 +231,17 @@ func TestManagerTransitionsAndRestores(t *testing.T) {
 	if !after.Restore.Expiry.After(before.Restore.Expiry) {
 		t.Errorf("expiry %v not extended past %v", after.Restore.Expiry, before.Restore.Expiry)
 	}
+	f.scanAt(4) // past the first expiry, before the extended one
+	if info, _ := f.disk.HeadObject(f.ctx, "arch", "k", objstore.GetOptions{}); info.Restore == nil {
+		t.Fatal("the extended restored copy went at its first expiry")
+	}
+	f.scanAt(7)
+	if info, _ := f.disk.HeadObject(f.ctx, "arch", "k", objstore.GetOptions{}); info.Restore != nil {
+		t.Errorf("restored copy kept past its expiry: %+v", info.Restore)
+	}
+	if !f.events.has(EventRestoreDelete, "k") {
+		t.Errorf("no %s event: %v", EventRestoreDelete, f.events.names)
+	}
 }
 
 func TestManagerRestoreRefusesOtherClasses(t *testing.T) {

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -101,7 +102,7 @@ func (m *Manager) undoRestore(ctx context.Context, bucket string, info objstore.
 }
 
 // completeRestores completes the bucket's restores whose retrieval time
-// has passed.
+// has passed, and takes away the restored copies that have expired.
 func (m *Manager) completeRestores(ctx context.Context, bucket string) error {
 	m.jobsMu.Lock()
 	defer m.jobsMu.Unlock()
@@ -111,34 +112,84 @@ func (m *Manager) completeRestores(ctx context.Context, bucket string) error {
 	}
 	now := m.now()
 	var keep []restoreJob
+	changed := false
 	for _, j := range jobs {
-		if now.Before(j.Due) || m.complete(ctx, bucket, j, now) != nil {
-			keep = append(keep, j)
+		next, kept, moved := m.advance(ctx, bucket, j, now)
+		if kept {
+			keep = append(keep, next)
 		}
+		changed = changed || moved || !kept
 	}
-	if len(keep) == len(jobs) {
+	if !changed {
 		return nil
 	}
 	return m.saveJobs(ctx, bucket, keep)
 }
 
-// complete makes one restored copy readable. A version that is gone or no
-// longer restoring is done with too.
-func (m *Manager) complete(ctx context.Context, bucket string, j restoreJob, now time.Time) error {
+// advance moves one job on: a due restore completes, an expired copy
+// goes. It returns the job as it is now, whether to keep it, and whether
+// it changed.
+func (m *Manager) advance(ctx context.Context, bucket string, j restoreJob, now time.Time) (restoreJob, bool, bool) {
+	var err error
+	switch {
+	case j.Expires.IsZero() && now.Before(j.Due), !j.Expires.IsZero() && now.Before(j.Expires):
+		return j, true, false
+	case j.Expires.IsZero():
+		j.Expires, err = m.complete(ctx, bucket, j, now)
+	default:
+		j.Expires, err = m.expireCopy(ctx, bucket, j, now)
+	}
+	switch {
+	case err == nil:
+		return j, !j.Expires.IsZero(), true
+	case isGone(err):
+		return j, false, true
+	}
+	m.log.Warn("restore job failed", "bucket", bucket, "key", j.Key, "version", j.VersionID, "err", err)
+	return j, true, false
+}
+
+// complete makes one restored copy readable and returns its expiry.
+func (m *Manager) complete(ctx context.Context, bucket string, j restoreJob, now time.Time) (time.Time, error) {
+	expiry := after(now, j.Days, m.day)
 	info, err := m.engine.UpdateVersion(ctx, bucket, j.Key, j.VersionID, func(v *objstore.ObjectInfo) error {
 		if v.Restore == nil || !v.Restore.Ongoing {
 			return errSkip
 		}
-		v.Restore = &objstore.RestoreStatus{Expiry: after(now, j.Days, m.day)}
+		v.Restore = &objstore.RestoreStatus{Expiry: expiry}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	m.publish(ctx, EventRestoreCompleted, bucket, info)
+	return expiry, nil
+}
+
+// expireCopy takes an expired restored copy away. It returns the copy's
+// new expiry when a later restore moved it, else the zero time.
+func (m *Manager) expireCopy(ctx context.Context, bucket string, j restoreJob, now time.Time) (time.Time, error) {
+	var later time.Time
+	info, err := m.engine.UpdateVersion(ctx, bucket, j.Key, j.VersionID, func(v *objstore.ObjectInfo) error {
+		switch r := v.Restore; {
+		case r == nil || r.Ongoing:
+			return errSkip
+		case now.Before(r.Expiry):
+			later = r.Expiry
+			return errUnchanged
+		}
+		v.Restore = nil
 		return nil
 	})
 	switch {
-	case err == nil:
-		m.publish(ctx, EventRestoreCompleted, bucket, info)
-		return nil
-	case isGone(err):
-		return nil
+	case errors.Is(err, errUnchanged):
+		return later, nil
+	case err != nil:
+		return time.Time{}, err
 	}
-	m.log.Warn("restore completion failed", "bucket", bucket, "key", j.Key, "version", j.VersionID, "err", err)
-	return err
+	m.publish(ctx, EventRestoreDelete, bucket, info)
+	return time.Time{}, nil
 }
+
+// errUnchanged ends an update that has nothing to change.
+var errUnchanged = errors.New("unchanged")
