@@ -14,10 +14,13 @@ type encoder interface {
 
 // csvEncoder writes CSV records.
 type csvEncoder struct {
-	always       bool
-	fd, rd       string
-	quote, esc   string
-	needsQuoting []string
+	always     bool
+	fd, rd     string
+	quote, esc string
+	// special marks the bytes that start a delimiter or quote, or are a
+	// line break: a field holding one may need quoting.
+	special [256]bool
+	needs   []string
 }
 
 func newCSVEncoder(o *CSVOutput) *csvEncoder {
@@ -35,7 +38,10 @@ func newCSVEncoder(o *CSVOutput) *csvEncoder {
 	if e.esc == "" {
 		e.esc = e.quote
 	}
-	e.needsQuoting = []string{e.fd, e.rd, e.quote, "\n", "\r"}
+	e.needs = []string{e.fd, e.rd, e.quote, "\n", "\r"}
+	for _, n := range e.needs {
+		e.special[n[0]] = true
+	}
 	return e
 }
 
@@ -69,9 +75,14 @@ func (e *csvEncoder) field(dst []byte, s string) []byte {
 }
 
 func (e *csvEncoder) mustQuote(s string) bool {
-	for _, c := range e.needsQuoting {
-		if strings.Contains(s, c) {
-			return true
+	for i := 0; i < len(s); i++ {
+		if !e.special[s[i]] {
+			continue
+		}
+		for _, n := range e.needs {
+			if strings.HasPrefix(s[i:], n) {
+				return true
+			}
 		}
 	}
 	return false

@@ -22,7 +22,7 @@ type suite interface {
 
 // registry lists every suite, in the order "all" runs them.
 func registry() []suite {
-	return []suite{engineSuite{}, serverSuite{}, mountSuite{}, syncSuite{}}
+	return []suite{engineSuite{}, serverSuite{}, mountSuite{}, syncSuite{}, selectSuite{}}
 }
 
 // pickSuites resolves the -suite names.

@@ -62,7 +62,7 @@ func compareTimes(a, b Value) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return at.T.Compare(bt.T), true
+	return at.Time().Compare(bt.Time()), true
 }
 
 // minMaxCompare orders values for MIN and MAX: as numbers when both read

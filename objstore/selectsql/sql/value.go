@@ -36,8 +36,8 @@ type Value struct {
 	I    int64
 	F    float64
 	S    string
-	T    time.Time
-	// C is the list ([]any) or struct (*Object) of a Composite.
+	// C is the list ([]any) or struct (*Object) of a Composite, or the
+	// time.Time of a TIMESTAMP.
 	C any
 }
 
@@ -60,7 +60,13 @@ func FloatValue(f float64) Value { return Value{Kind: Float, F: f} }
 func StringValue(s string) Value { return Value{Kind: String, S: s} }
 
 // TimeValue returns a TIMESTAMP.
-func TimeValue(t time.Time) Value { return Value{Kind: Timestamp, T: t} }
+func TimeValue(t time.Time) Value { return Value{Kind: Timestamp, C: t} }
+
+// Time is the time of a TIMESTAMP.
+func (v Value) Time() time.Time {
+	t, _ := v.C.(time.Time)
+	return t
+}
 
 // IsAbsent tells whether v is NULL or MISSING.
 func (v Value) IsAbsent() bool { return v.Kind == Null || v.Kind == Missing }
@@ -82,8 +88,11 @@ func parseNumber(s string) (Value, bool) {
 	if s == "" {
 		return Value{}, false
 	}
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+	if i, ok := parseInt(s); ok {
 		return IntValue(i), true
+	}
+	if !maybeFloat(s) {
+		return Value{}, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) && !strings.Contains(strings.ToLower(s), "inf") {
@@ -112,7 +121,7 @@ func (v Value) Text() string {
 	case String:
 		return v.S
 	case Timestamp:
-		return v.T.Format(time.RFC3339Nano)
+		return v.Time().Format(time.RFC3339Nano)
 	case Composite:
 		return string(AppendJSON(nil, v))
 	}
@@ -126,4 +135,54 @@ func FormatFloat(f float64) string {
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// parseInt reads a decimal integer of up to 18 digits without the
+// allocation of a failed strconv.ParseInt; longer ones go to strconv.
+func parseInt(s string) (int64, bool) {
+	neg := false
+	d := s
+	if d[0] == '-' || d[0] == '+' {
+		neg, d = d[0] == '-', d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 {
+		if len(d) > 18 && allDigits(d) {
+			i, err := strconv.ParseInt(s, 10, 64)
+			return i, err == nil
+		}
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// maybeFloat tells whether s could be a float, so that text that is
+// plainly not a number costs no failed strconv call.
+func maybeFloat(s string) bool {
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '.', c == '-', c == '+':
+		return true
+	case c == 'i', c == 'I', c == 'n', c == 'N':
+		return true // inf, NaN
+	}
+	return false
 }
