@@ -18,6 +18,9 @@ type Config struct {
 	Metrics string `yaml:"metrics"`
 	// Socket is the path of the control socket.
 	Socket string `yaml:"socket"`
+	// LifecycleDay is the length of the embedded store's lifecycle day
+	// (as cairn serve --lifecycle-day); 24 hours when unset.
+	LifecycleDay Duration `yaml:"lifecycle_day"`
 	// Servers, Mounts and Syncs are the units the daemon runs.
 	Servers []ServerConfig `yaml:"servers"`
 	Mounts  []MountConfig  `yaml:"mounts"`

@@ -74,8 +74,10 @@ func New(cfg *Config, opts Options) (*Daemon, error) {
 	}
 	d := &Daemon{opts: opts, socket: cfg.Socket}
 	d.cfg.Store(cfg)
+	stores := newStores(data, opts.Getenv, opts.Logger)
+	stores.lifecycleDay = time.Duration(cfg.LifecycleDay)
 	d.env = &env{
-		stores: newStores(data, opts.Getenv, opts.Logger), data: data, getenv: opts.Getenv,
+		stores: stores, data: data, getenv: opts.Getenv,
 		log: opts.Logger, metrics: newMetrics(), stopTimeout: opts.StopTimeout,
 	}
 	var units context.Context

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
@@ -20,6 +21,8 @@ type stores struct {
 	data   string
 	getenv func(string) string
 	log    *slog.Logger
+	// lifecycleDay is the embedded store's lifecycle day; 0 means 24 hours.
+	lifecycleDay time.Duration
 
 	mu       sync.Mutex
 	embedded *embedded.Store
@@ -65,7 +68,7 @@ func (s *stores) embeddedStore() (*embedded.Store, error) {
 	if s.embedded != nil {
 		return s.embedded, nil
 	}
-	st, err := embedded.Open(context.Background(), embedded.Options{Dir: s.data, Logger: s.log})
+	st, err := embedded.Open(context.Background(), embedded.Options{Dir: s.data, Logger: s.log, LifecycleDay: s.lifecycleDay})
 	if errors.Is(err, disk.ErrLocked) {
 		return nil, fmt.Errorf("data directory %s is in use by another cairn process", s.data)
 	}
