@@ -39,7 +39,8 @@
 //	                       and in the server suite client and server alike) to
 //	                       FILE, for go tool pprof.
 //	-file-size SIZE        mount suite: size of the large files read and
-//	                       written (default 1GiB).
+//	                       written (default 1GiB); select suite: size of
+//	                       the CSV object.
 //	-entries N             mount suite: entries of the ls -l directory and of
 //	                       the find tree, a multiple of 100 (default 10000).
 //	-short                 mount suite: 256MiB files and 1000 entries unless
@@ -87,6 +88,12 @@
 //	         other contender watches a folder. Needs rclone and the aws CLI
 //	         (make deps); leaves nothing running. About 15 minutes (-short:
 //	         5).
+//	select   S3 Select through cairn's S3 server (in this process, on a
+//	         loopback port, driven by aws-sdk-go-v2): the S3 guide's query
+//	         over a CSV object of -file-size bytes (default 1GiB, written once
+//	         into -dir/select-data and reused), next to a plain GET of the
+//	         same object; both in MB/s of the object, and in MiB/s in the
+//	         notes. About 1 minute per GiB on an idle 2-core machine.
 //
 // Ratios are cairn/ceiling (server/engine in the server suite); the goal
 // column carries the targets cairn is held to: in the engine suite large
