@@ -157,7 +157,9 @@ func TestReplication(t *testing.T) {
 
 	src.cairnAdmin(t, "replication", "target", "add", "far", "--endpoint", far.endpoint, "--access-key", testAccessKey, "--secret-key", testSecretKey)
 	src.aws(t, "s3api", "put-bucket-replication", "--bucket", "src", "--replication-configuration", "file://"+cfgFile)
-	var got struct{ ReplicationConfiguration struct{ Rules []struct{ ID string } } }
+	var got struct {
+		ReplicationConfiguration struct{ Rules []struct{ ID string } }
+	}
 	src.awsJSON(t, &got, "s3api", "get-bucket-replication", "--bucket", "src")
 	if r := got.ReplicationConfiguration.Rules; len(r) != 2 || r[0].ID != "local" || r[1].ID != "remote" {
 		t.Fatalf("get-bucket-replication rules = %+v", r)
