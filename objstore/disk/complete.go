@@ -118,6 +118,7 @@ func readParts(r pebble.Reader, uploadID string) (map[int]*partRecord, error) {
 // listed parts, checking each against what was uploaded.
 func assemble(up *uploadRecord, parts []objstore.CompletedPart, have map[int]*partRecord) (*versionRecord, error) {
 	rec := &versionRecord{LastModified: now(), Meta: up.Meta, PartsCount: len(parts), SSE: up.SSE, SealedKey: up.SealedKey}
+	rec.setLock(up.Lock)
 	sums := md5.New()
 	var checksums []string
 	for i, p := range parts {

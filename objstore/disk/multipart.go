@@ -35,7 +35,11 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 	defer leave()
 	unlock := s.locks.lockKey(bucket, key)
 	defer unlock()
-	if _, err := getBucket(s.db, bucket); err != nil {
+	bk, err := getBucket(s.db, bucket)
+	if err != nil {
+		return "", err
+	}
+	if err := checkLockAllowed(bk, bucket, opts.Lock); err != nil {
 		return "", err
 	}
 	seq, err := s.clock.next()
@@ -43,7 +47,7 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 		return "", err
 	}
 	id := formatUploadID(seq)
-	rec := &uploadRecord{Initiated: now(), Meta: normalizeMeta(opts.ObjectMeta), ChecksumAlgorithm: alg}
+	rec := &uploadRecord{Initiated: now(), Meta: normalizeMeta(opts.ObjectMeta), ChecksumAlgorithm: alg, Lock: opts.Lock}
 	sl.applyUpload(rec)
 	if err := s.db.Set(uploadKey(bucket, key, id), rec.encode(), pebble.Sync); err != nil {
 		return "", fmt.Errorf("create upload of %s/%s: %w", bucket, key, err)

@@ -46,10 +46,7 @@ func applyLock(bk *bucketRecord, bucket string, rec *versionRecord) error {
 		return nil
 	}
 	if !bk.lockEnabled() {
-		if rec.RetentionMode != "" || rec.LegalHold {
-			return fmt.Errorf("retention on bucket %s: %w", bucket, lock.ErrNotEnabled)
-		}
-		return nil
+		return checkLockAllowed(bk, bucket, rec.lock())
 	}
 	if rec.RetentionMode == "" {
 		d := lock.Default(bk.Configs[lock.ConfigName], time.Unix(0, rec.LastModified))
@@ -117,4 +114,32 @@ func (s *Store) changeBucket(bucket string, change func(*bucketRecord) error) er
 		return refused
 	}
 	return err
+}
+
+// encodeLock writes the lock state a multipart upload asked for.
+func encodeLock(e *encoder, l objstore.ObjectLock) {
+	e.str(l.Mode)
+	e.int(unixNanos(l.RetainUntil))
+	e.bool(l.LegalHold)
+}
+
+// decodeLock reads what encodeLock wrote, if the record goes on.
+func decodeLock(d *decoder, l *objstore.ObjectLock) {
+	if d.err != nil || d.s == "" {
+		return
+	}
+	l.Mode = d.str()
+	if t := d.int(); t != 0 {
+		l.RetainUntil = time.Unix(0, t).UTC()
+	}
+	l.LegalHold = d.bool()
+}
+
+// checkLockAllowed refuses a retention or legal hold on a bucket without
+// object lock (lock.ErrNotEnabled).
+func checkLockAllowed(bk *bucketRecord, bucket string, l objstore.ObjectLock) error {
+	if !bk.lockEnabled() && (l.Mode != "" || l.LegalHold) {
+		return fmt.Errorf("retention on bucket %s: %w", bucket, lock.ErrNotEnabled)
+	}
+	return nil
 }

@@ -109,3 +109,29 @@ func TestObjectLockNeedsLockedBucket(t *testing.T) {
 	}
 	putLocked(t, s, "plain", "k", objstore.ObjectLock{LegalHold: true})
 }
+
+func TestObjectLockMultipart(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	lockedBucket(t, s, "locked", "")
+	until := time.Now().Add(time.Hour).Truncate(time.Second).UTC()
+	id, err := s.CreateMultipartUpload(ctx, "locked", "big", objstore.PutOptions{Lock: objstore.ObjectLock{Mode: objstore.LockCompliance, RetainUntil: until, LegalHold: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.UploadPart(ctx, "locked", "big", id, 1, strings.NewReader("part"), objstore.PartOptions{Size: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.CompleteMultipartUpload(ctx, "locked", "big", id, []objstore.CompletedPart{{PartNumber: 1, ETag: p.ETag}}, objstore.CompleteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Lock.Mode != objstore.LockCompliance || !info.Lock.RetainUntil.Equal(until) || !info.Lock.LegalHold {
+		t.Fatalf("completed upload's lock %+v, want COMPLIANCE until %s with legal hold", info.Lock, until)
+	}
+	mkBucket(t, s, "plain")
+	if _, err := s.CreateMultipartUpload(ctx, "plain", "big", objstore.PutOptions{Lock: objstore.ObjectLock{LegalHold: true}}); !errors.Is(err, lock.ErrNotEnabled) {
+		t.Fatalf("multipart upload with a legal hold on a plain bucket: %v", err)
+	}
+}

@@ -19,6 +19,9 @@ type uploadRecord struct {
 	// completed object, and its sealed data key.
 	SSE       objstore.Encryption
 	SealedKey []byte
+	// Lock is the retention and legal hold the completed object gets;
+	// records written before object lock end before it.
+	Lock objstore.ObjectLock
 }
 
 func (r *uploadRecord) encode() []byte {
@@ -28,6 +31,7 @@ func (r *uploadRecord) encode() []byte {
 	encodeMeta(&e, &r.Meta)
 	e.str(string(r.ChecksumAlgorithm))
 	encodeSSE(&e, &r.SSE, r.SealedKey)
+	encodeLock(&e, r.Lock)
 	return e.b
 }
 
@@ -40,6 +44,7 @@ func decodeUpload(b []byte) (*uploadRecord, error) {
 	decodeMeta(&d, &r.Meta)
 	r.ChecksumAlgorithm = objstore.ChecksumAlgorithm(d.str())
 	r.SealedKey = decodeSSE(&d, &r.SSE)
+	decodeLock(&d, &r.Lock)
 	if d.err != nil {
 		return nil, fmt.Errorf("upload record: %w", d.err)
 	}
