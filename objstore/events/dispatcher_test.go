@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -28,7 +29,7 @@ type receiver struct {
 	got      chan struct{}
 }
 
-func newReceiver(t *testing.T) *receiver {
+func newReceiver(t testing.TB) *receiver {
 	r := &receiver{got: make(chan struct{}, 1000)}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
@@ -89,7 +90,7 @@ type env struct {
 	rcv   *receiver
 }
 
-func newEnv(t *testing.T, config string) *env {
+func newEnv(t testing.TB, config string) *env {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := disk.Open(filepath.Join(dir, "data"), disk.Options{})
@@ -111,11 +112,12 @@ func newEnv(t *testing.T, config string) *env {
 	return e
 }
 
-func (e *env) open(t *testing.T) *Dispatcher {
+func (e *env) open(t testing.TB) *Dispatcher {
 	t.Helper()
 	d, err := Open(context.Background(), Options{
 		Dir: filepath.Join(e.dir, "events"), Configs: e.store, Webhooks: e.hooks,
 		RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,9 @@ package events
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -77,5 +79,35 @@ func TestStorePublishesEveryChange(t *testing.T) {
 	case got := <-ch:
 		t.Errorf("unexpected event %+v", got)
 	default:
+	}
+}
+
+// BenchmarkPut measures what queuing a record durably adds to a small
+// PUT: "plain" publishes to a bucket without notifications (nothing is
+// queued), "notified" queues every PUT's record before it returns.
+func BenchmarkPut(b *testing.B) {
+	for _, mode := range []string{"plain", "notified"} {
+		b.Run(mode, func(b *testing.B) {
+			config := ""
+			if mode == "notified" {
+				config = queueConfig("cfg", "s3:ObjectCreated:*", "", "")
+			}
+			e := newEnv(b, config)
+			e.rcv.setDown(true) // keep the records queued: measure the writes alone
+			st := Wrap(e.store, e.open(b))
+			b.SetParallelism(4)
+			b.ResetTimer()
+			var n atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					key := "k" + strconv.FormatInt(n.Add(1), 10)
+					body := strings.NewReader("small object")
+					if _, err := st.PutObject(context.Background(), "bkt", key, body, objstore.PutOptions{Size: 12}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }
