@@ -117,7 +117,9 @@ func openInput(ctx context.Context, req *Request, q *sql.Query, obj Object) (*so
 	src.processed = &counter{}
 	r = &countingReader{r: r, c: src.processed}
 	if in.JSON != nil {
-		src.records = input.NewJSON(r, q.Path)
+		j := input.NewJSON(r, q.Path)
+		src.records = j
+		src.closers = append(src.closers, j)
 		return src, nil
 	}
 	if src.records, err = openCSV(r, in.CSV, src); err != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"strings"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/selectsql/sql"
@@ -13,17 +15,19 @@ import (
 
 // JSON reads the records of a JSON input: each top-level value of the
 // stream (one per line for LINES, any layout for DOCUMENT), or what the
-// FROM path selects in it.
+// FROM path selects in each. Along a path it streams: a document may be
+// far larger than a record, as long as each record it holds fits.
 type JSON struct {
 	dec  *json.Decoder
 	path []sql.Step
-	// pending are records the path found in the last value, not yet
-	// returned.
-	pending []any
-	rec     jsonRecord
+	rec  jsonRecord
+	// next and stop pull records out of walk when there is a path.
+	next func() (any, error, bool)
+	stop func()
 }
 
-// NewJSON reads r; path is the FROM path after S3Object[*].
+// NewJSON reads r; path is the FROM path after S3Object[*]. Close it
+// when done.
 func NewJSON(r io.Reader, path []sql.Step) *JSON {
 	dec := json.NewDecoder(bufio.NewReaderSize(r, 256<<10))
 	dec.UseNumber()
@@ -32,16 +36,134 @@ func NewJSON(r io.Reader, path []sql.Step) *JSON {
 
 // Next returns the next record.
 func (j *JSON) Next() (sql.Record, error) {
-	for len(j.pending) == 0 {
+	if len(j.path) == 0 {
 		v, err := j.value()
 		if err != nil {
 			return nil, err
 		}
-		j.pending = selectPath(j.pending, v, j.path)
+		j.rec.set(v)
+		return &j.rec, nil
 	}
-	j.rec.set(j.pending[0])
-	j.pending = j.pending[1:]
+	if j.next == nil {
+		j.next, j.stop = iter.Pull2(j.stream)
+	}
+	v, err, ok := j.next()
+	if !ok {
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, err
+	}
+	j.rec.set(v)
 	return &j.rec, nil
+}
+
+// Close ends a walk along the path left unfinished.
+func (j *JSON) Close() error {
+	if j.stop != nil {
+		j.stop()
+	}
+	return nil
+}
+
+// stream yields what the path selects in every top-level value.
+func (j *JSON) stream(yield func(any, error) bool) {
+	for {
+		if !j.dec.More() {
+			tok, err := j.dec.Token()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			yield(nil, j.parseError(err, tok))
+			return
+		}
+		more, err := j.walk(j.path, 0, func(v any) bool { return yield(v, nil) })
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if !more {
+			return
+		}
+	}
+}
+
+// walk reads one value, yielding what the steps select in it and
+// skipping the rest token by token. more is false once yield said stop.
+func (j *JSON) walk(steps []sql.Step, depth int, yield func(any) bool) (more bool, err error) {
+	if len(steps) == 0 {
+		v, err := j.value()
+		if err != nil {
+			return false, err
+		}
+		return yield(v), nil
+	}
+	if depth > maxJSONDepth {
+		return false, errorf("JSONParsingError", "The JSON input near byte %d nests deeper than %d.", j.dec.InputOffset(), maxJSONDepth)
+	}
+	tok, err := j.dec.Token()
+	if err != nil {
+		return false, j.parseError(err, nil)
+	}
+	d, _ := tok.(json.Delim)
+	if d != '{' && d != '[' {
+		return true, nil // a scalar holds nothing along a path
+	}
+	s := steps[0]
+	for i := 0; j.dec.More(); i++ {
+		take := s.Wildcard || s.Index == i
+		if d == '{' {
+			kt, err := j.dec.Token()
+			if err != nil {
+				return false, j.parseError(err, nil)
+			}
+			key, _ := kt.(string)
+			take = s.Index < 0 && !s.Wildcard && (key == s.Name || !s.Quoted && strings.EqualFold(key, s.Name))
+		}
+		if !take {
+			err = j.skip()
+		} else if more, err = j.walk(steps[1:], depth+1, yield); !more && err == nil {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	if _, err := j.dec.Token(); err != nil {
+		return false, j.parseError(err, nil)
+	}
+	return true, nil
+}
+
+// skip reads past one value without keeping it.
+func (j *JSON) skip() error {
+	depth := 0
+	for {
+		tok, err := j.dec.Token()
+		if err != nil {
+			return j.parseError(err, nil)
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// parseError reports a failure of the token stream.
+func (j *JSON) parseError(err error, tok any) error {
+	switch {
+	case err == nil:
+		return errorf("JSONParsingError", "Unexpected %v in the JSON input near byte %d.", tok, j.dec.InputOffset())
+	case errors.As(err, new(*objstore.Error)):
+		return err
+	}
+	return errorf("JSONParsingError", "The JSON input near byte %d is not valid JSON: %v.", j.dec.InputOffset(), unexpectedEOF(err))
 }
 
 // value decodes the next top-level value with its fields in order.
@@ -141,34 +263,6 @@ func unexpectedEOF(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
-}
-
-// selectPath appends what path selects in v: one value per element a
-// [*] step runs over, none when a step finds nothing.
-func selectPath(dst []any, v any, path []sql.Step) []any {
-	if len(path) == 0 {
-		return append(dst, v)
-	}
-	s := path[0]
-	switch t := v.(type) {
-	case *sql.Object:
-		if s.Index >= 0 || s.Wildcard {
-			return dst
-		}
-		if x, ok := t.Get(s.Name, !s.Quoted); ok {
-			return selectPath(dst, x, path[1:])
-		}
-	case []any:
-		switch {
-		case s.Wildcard:
-			for _, x := range t {
-				dst = selectPath(dst, x, path[1:])
-			}
-		case s.Index >= 0 && s.Index < len(t):
-			return selectPath(dst, t[s.Index], path[1:])
-		}
-	}
-	return dst
 }
 
 // jsonRecord is one JSON record: a struct's fields, or a single value

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -62,6 +63,55 @@ func TestJSONPath(t *testing.T) {
 	one := []sql.Step{{Name: "ITEMS", Index: -1}, {Index: 3}}
 	if rows := jsonRows(t, NewJSON(bytes.NewReader(doc), one)); len(rows) != 1 || rows[0] != "n=3" {
 		t.Errorf("items[3]: %q", rows)
+	}
+}
+
+func TestJSONPathStreamsLargeDocument(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`{"skip": {"deep": [1, {"x": "` + strings.Repeat("y", 2*MaxRecordSize) + `"}]}, "Records": [`)
+	n := 5000
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"eventName": "Put", "seq": %d, "pad": "%s"}`, i, strings.Repeat("p", 100))
+	}
+	b.WriteString(`], "after": 1} {"Records": [{"seq": "last"}]} 42 {"Records": 7}`)
+	if b.Len() < 2*MaxRecordSize {
+		t.Fatalf("document of %d bytes is not larger than a record", b.Len())
+	}
+	j := NewJSON(&b, []sql.Step{{Name: "records", Index: -1}, {Wildcard: true, Index: -1}})
+	defer j.Close()
+	count := 0
+	var last string
+	for {
+		rec, err := j.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = rec.Field("seq", false).Text()
+		count++
+	}
+	if count != n+1 || last != "last" {
+		t.Errorf("%d records, the last seq %q; want %d and \"last\"", count, last, n+1)
+	}
+	// Stopping early ends the walk.
+	j2 := NewJSON(strings.NewReader(`{"a": [1, 2, 3]}`), []sql.Step{{Name: "a", Index: -1}, {Wildcard: true, Index: -1}})
+	if rec, err := j2.Next(); err != nil || rec.Index(0).I != 1 {
+		t.Fatalf("first element: %v", err)
+	}
+	j2.Close()
+	bad := NewJSON(strings.NewReader(`{"a": [1, 2, }`), []sql.Step{{Name: "a", Index: -1}, {Wildcard: true, Index: -1}})
+	defer bad.Close()
+	var err error
+	for err == nil {
+		_, err = bad.Next()
+	}
+	if e := objstore.AsError(err); e.Code != "JSONParsingError" {
+		t.Errorf("damaged document along a path: %v", err)
 	}
 }
 
