@@ -70,22 +70,34 @@ func New(o Options) *Manager {
 // DayLength is the length of a lifecycle day.
 func (m *Manager) DayLength() time.Duration { return m.day }
 
-// Interval is how often the worker scans: a lifecycle hour, and no more
-// often than every 100 ms.
+// Interval is how often the worker applies the rules: every lifecycle
+// hour, and no more often than every 100 ms.
 func (m *Manager) Interval() time.Duration { return max(m.day/24, 100*time.Millisecond) }
 
-// Run scans at every Interval until ctx ends.
+// restoreInterval is how often the worker looks for restores to complete
+// or expire: every lifecycle minute, and no more often than every 100 ms.
+func (m *Manager) restoreInterval() time.Duration {
+	return max(m.day/(24*60), 100*time.Millisecond)
+}
+
+// Run applies the rules at once and then every Interval, and moves the
+// restores on every lifecycle minute, until ctx ends.
 func (m *Manager) Run(ctx context.Context) {
-	t := time.NewTicker(m.Interval())
+	t := time.NewTicker(m.restoreInterval())
 	defer t.Stop()
+	var last time.Time
 	for {
+		rules := last.IsZero() || time.Since(last) >= m.Interval()
+		if rules {
+			last = time.Now()
+		}
+		if err := m.pass(ctx, rules); err != nil && ctx.Err() == nil {
+			m.log.Warn("lifecycle pass failed", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := m.Scan(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("lifecycle scan failed", "err", err)
-			}
 		}
 	}
 }

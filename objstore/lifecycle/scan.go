@@ -9,11 +9,15 @@ import (
 	"github.com/cairnfs/cairn/objstore"
 )
 
-// Scan makes one pass over every bucket: it completes the restores that
-// are due and applies each bucket's rules to its versions and uploads.
-// A failure in one bucket does not stop the others; their errors are
-// joined.
-func (m *Manager) Scan(ctx context.Context) error {
+// Scan makes one pass over every bucket: it moves the restores on
+// (completing those due, expiring restored copies) and applies each
+// bucket's rules to its versions and uploads. A failure in one bucket
+// does not stop the others; their errors are joined.
+func (m *Manager) Scan(ctx context.Context) error { return m.pass(ctx, true) }
+
+// pass moves the restores of every bucket on and, when rules is set,
+// applies the buckets' rules.
+func (m *Manager) pass(ctx context.Context, rules bool) error {
 	buckets, err := m.engine.ListBuckets(ctx)
 	if err != nil {
 		return fmt.Errorf("list buckets: %w", err)
@@ -25,6 +29,9 @@ func (m *Manager) Scan(ctx context.Context) error {
 		}
 		if err := m.completeRestores(ctx, b.Name); err != nil {
 			errs = append(errs, fmt.Errorf("bucket %s: restores: %w", b.Name, err))
+		}
+		if !rules {
+			continue
 		}
 		if err := m.scanBucket(ctx, b.Name); err != nil {
 			errs = append(errs, fmt.Errorf("bucket %s: %w", b.Name, err))

@@ -123,6 +123,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) error
 	}
 	setVersionHeader(rq.w.Header(), info.VersionID)
 	setEncryptionHeaders(rq.w.Header(), info.Encryption)
+	s.setPutExpiration(ctx, rq, info)
 	res := completeMultipartUploadResult{
 		NS: s3NS, Location: "/" + rq.bucket + "/" + rq.key, Bucket: rq.bucket, Key: rq.key, ETag: quoteETag(info.ETag),
 	}

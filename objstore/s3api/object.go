@@ -282,6 +282,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) error {
 	if err != nil {
 		return err
 	}
+	s.setPutExpiration(ctx, rq, info)
 	setVersionHeader(rq.w.Header(), info.VersionID)
 	setWriteEncryptionHeaders(rq.w.Header(), info.Encryption)
 	if src.VersionID != "" {

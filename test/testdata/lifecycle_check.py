@@ -52,12 +52,18 @@ def expiration_and_uploads(s3):
     s3.create_bucket(Bucket=b)
     s3.put_bucket_lifecycle_configuration(Bucket=b, LifecycleConfiguration={"Rules": [
         {"ID": "tmp", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 3}},
+        {"ID": "decade", "Status": "Enabled", "Filter": {"Prefix": "long/"}, "Expiration": {"Days": 3650}},
         {"ID": "mpu", "Status": "Enabled", "Filter": {"Prefix": ""},
          "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 2}},
     ]})
     put = s3.put_object(Bucket=b, Key="tmp/a", Body=b"data")
     check('rule-id="tmp"' in put.get("Expiration", ""), "PUT reports x-amz-expiration: %r" % put.get("Expiration"))
     s3.put_object(Bucket=b, Key="keep/a", Body=b"data")
+    check("Expiration" not in s3.head_object(Bucket=b, Key="keep/a"), "no x-amz-expiration outside the rules")
+    s3.put_object(Bucket=b, Key="long/a", Body=b"data")
+    for name, resp in (("HEAD", s3.head_object(Bucket=b, Key="long/a")), ("GET", s3.get_object(Bucket=b, Key="long/a"))):
+        exp = resp.get("Expiration", "")
+        check(exp.startswith('expiry-date="') and exp.endswith('rule-id="decade"'), "%s x-amz-expiration: %r" % (name, exp))
     upload = s3.create_multipart_upload(Bucket=b, Key="up/big")["UploadId"]
     eventually("tmp/a expired", lambda: error_code(lambda: s3.head_object(Bucket=b, Key="tmp/a"))[1] == 404)
     check(s3.get_object(Bucket=b, Key="keep/a")["Body"].read() == b"data", "keep/a, outside the rule, is kept")
