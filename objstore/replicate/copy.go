@@ -73,7 +73,10 @@ func (r *Replicator) copyLocal(ctx context.Context, info objstore.ObjectInfo, bu
 		return fmt.Errorf("copy to %s: %w", bucket, err)
 	}
 	_, err = r.o.Engine.UpdateVersion(ctx, bucket, info.Key, out.VersionID, func(oi *objstore.ObjectInfo) error {
-		oi.ReplicationStatus, oi.Lock = StatusReplica, info.Lock
+		oi.ReplicationStatus = StatusReplica
+		if info.Lock != (objstore.ObjectLock{}) {
+			oi.Lock = info.Lock
+		}
 		return nil
 	})
 	if err != nil {

@@ -160,6 +160,26 @@ func TestReplicatesToBucketOfSameStore(t *testing.T) {
 	}
 }
 
+func TestMultipartUploadIsReplicatedAtComplete(t *testing.T) {
+	e := newEnv(t, "src", "dst")
+	e.configure("src", rule("", "arn:aws:s3:::dst", ""))
+	ctx := context.Background()
+	id, err := e.st.CreateMultipartUpload(ctx, "src", "big", objstore.PutOptions{ObjectMeta: objstore.ObjectMeta{Tags: objstore.Tags{"k": "v"}}})
+	e.must(err)
+	part, err := e.st.UploadPart(ctx, "src", "big", id, 1, strings.NewReader("part one"), objstore.PartOptions{Size: 8})
+	e.must(err)
+	info, err := e.st.CompleteMultipartUpload(ctx, "src", "big", id, []objstore.CompletedPart{{PartNumber: 1, ETag: part.ETag}}, objstore.CompleteOptions{})
+	e.must(err)
+	if info.ReplicationStatus != replicate.StatusPending {
+		t.Errorf("complete answered status %q, want PENDING", info.ReplicationStatus)
+	}
+	e.waitStatus("src", "big", info.VersionID, replicate.StatusCompleted)
+	got, data := e.read(e.disk, "dst", "big")
+	if data != "part one" || got.ETag != info.ETag || got.Tags["k"] != "v" || got.ReplicationStatus != replicate.StatusReplica {
+		t.Errorf("replica of a multipart object: %q etag %s (source %s) tags %v status %s", data, got.ETag, info.ETag, got.Tags, got.ReplicationStatus)
+	}
+}
+
 func TestVersioningCannotBeSuspendedUnderReplication(t *testing.T) {
 	e := newEnv(t, "src", "dst")
 	e.configure("src", rule("", "arn:aws:s3:::dst", ""))
