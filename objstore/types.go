@@ -283,6 +283,10 @@ type ListOptions struct {
 	ContinuationToken string
 	// MaxKeys is the page size: 0 means 1000, larger values are capped at 1000.
 	MaxKeys int
+	// WithMetadata asks for each object's user metadata and content type
+	// in the listing, which plain S3 does not carry; a store that cannot
+	// leaves ListResult.WithMetadata false.
+	WithMetadata bool
 }
 
 // ListResult is one page of ListObjects.
@@ -291,6 +295,10 @@ type ListResult struct {
 	CommonPrefixes        []string
 	IsTruncated           bool
 	NextContinuationToken string
+	// WithMetadata reports that Objects carry their UserMetadata and
+	// ContentType (ListOptions.WithMetadata): an empty map then means
+	// the object has none.
+	WithMetadata bool
 }
 
 // ListVersionsOptions are the options of ListObjectVersions.

@@ -73,6 +73,7 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 	if res.IsTruncated {
 		res.NextContinuationToken = makeToken(lastKind, last)
 	}
+	res.WithMetadata = opts.WithMetadata // the records carry it
 	return res, nil
 }
 

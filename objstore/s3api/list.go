@@ -109,7 +109,11 @@ func (s *Server) listPage(ctx context.Context, rq *request, e encoder, opts objs
 	}
 	p := &listedPage{ListResult: res, prefixes: e.prefixes(res.CommonPrefixes)}
 	for i := range res.Objects {
-		p.contents = append(p.contents, s.objectItem(e, &res.Objects[i], owner))
+		it := s.objectItem(e, &res.Objects[i], owner)
+		if res.WithMetadata {
+			it.UserMetadata = newListedMetadata(&res.Objects[i])
+		}
+		p.contents = append(p.contents, it)
 	}
 	return p, nil
 }
@@ -127,6 +131,7 @@ func (s *Server) listObjectsV2(ctx context.Context, rq *request) error {
 	opts := objstore.ListOptions{
 		Prefix: q.Get("prefix"), Delimiter: q.Get("delimiter"), StartAfter: q.Get("start-after"),
 		ContinuationToken: q.Get("continuation-token"), MaxKeys: n,
+		WithMetadata: q.Get("metadata") == "true",
 	}
 	res := listBucketResultV2{
 		NS: s3NS, Name: rq.bucket, Prefix: e.enc(opts.Prefix), Delimiter: e.enc(opts.Delimiter),

@@ -75,6 +75,8 @@ type objectItem struct {
 	Size              int64  `xml:"Size"`
 	StorageClass      string `xml:"StorageClass"`
 	Owner             *owner `xml:"Owner,omitempty"`
+	// UserMetadata answers metadata=true (see list_metadata.go).
+	UserMetadata *listedMetadata `xml:"UserMetadata,omitempty"`
 }
 
 type commonPrefix struct {

@@ -18,6 +18,11 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 	if err := s.check(o.name); err != nil {
 		return objstore.ListResult{}, err
 	}
+	var raw []byte
+	var optFns []func(*s3.Options)
+	if opts.WithMetadata {
+		optFns = append(optFns, listMetadataOption(&raw))
+	}
 	out, err := s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
 		Bucket:            aws.String(bucket),
 		Prefix:            optString(opts.Prefix),
@@ -26,7 +31,7 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 		ContinuationToken: optString(opts.ContinuationToken),
 		MaxKeys:           pageSize(opts.MaxKeys),
 		EncodingType:      types.EncodingTypeUrl,
-	})
+	}, optFns...)
 	if err != nil {
 		return objstore.ListResult{}, o.wrap(err)
 	}
@@ -44,6 +49,11 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts objstore.Li
 	}
 	if res.CommonPrefixes, err = commonPrefixes(d, out.CommonPrefixes); err != nil {
 		return res, o.wrap(err)
+	}
+	if raw != nil {
+		if err := addListedMetadata(raw, d, &res); err != nil {
+			return res, o.wrap(err)
+		}
 	}
 	return res, nil
 }
