@@ -11,6 +11,7 @@ import (
 
 // cpFlags are the options of cp.
 type cpFlags struct {
+	writes       writeFlags
 	recursive    bool
 	contentType  string
 	storageClass string
@@ -52,7 +53,11 @@ copy, --content-type and --metadata replace the source's metadata.`,
 				return err
 			}
 			return a.withStore(cmd.Context(), func(st objstore.Store) error {
-				return copyAll(cmd.Context(), a, st, src, dst, f)
+				wst, err := f.writes.apply(st)
+				if err != nil {
+					return err
+				}
+				return copyAll(cmd.Context(), a, wst, src, dst, f)
 			})
 		}),
 	}
@@ -62,6 +67,7 @@ copy, --content-type and --metadata replace the source's metadata.`,
 	fl.StringVar(&f.storageClass, "storage-class", "", "storage class of the objects written (STANDARD, STANDARD_IA, GLACIER, ...)")
 	fl.StringToStringVar(&f.metadata, "metadata", nil, "user metadata of the objects written, as key=value,...")
 	fl.StringVar(&f.versionID, "version-id", "", "copy this version of the source object")
+	f.writes.register(fl, false)
 	return cmd
 }
 

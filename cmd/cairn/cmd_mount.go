@@ -26,6 +26,7 @@ import (
 
 // mountFlags are the options of cairn mount.
 type mountFlags struct {
+	writes               writeFlags
 	readOnly, allowOther bool
 	uid, gid             int
 	fileMode, dirMode    string
@@ -96,6 +97,7 @@ The mount runs in the background and the command returns once it is ready;
 	fl.StringVar(&f.stagingDir, "staging-dir", "", "where written files are staged and journaled (default under the user cache directory)")
 	fl.BoolVar(&f.foreground, "foreground", false, "stay in the foreground until unmounted (Ctrl-C unmounts)")
 	fl.StringVar(&f.serve, "serve", "", "also serve the embedded store over S3 on this address, e.g. 127.0.0.1:9000")
+	f.writes.register(fl, true)
 	fl.BoolVar(&f.syncClose, "sync-close", false, "make close wait until the file is stored, instead of uploading it in the background")
 	return cmd
 }
@@ -184,7 +186,11 @@ func (a *app) mountForeground(ctx context.Context, target, dir string, f mountFl
 			return err
 		}
 		defer stopServe()
-		fsys, err := mount.Mount(ctx, st, dir, opts)
+		wst, err := f.writes.apply(st)
+		if err != nil {
+			return err
+		}
+		fsys, err := mount.Mount(ctx, wst, dir, opts)
 		if err != nil {
 			return err
 		}

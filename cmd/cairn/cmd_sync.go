@@ -23,6 +23,7 @@ import (
 
 // syncFlags are the options of cairn sync.
 type syncFlags struct {
+	writes           writeFlags
 	mode             string
 	once, dryRun     bool
 	force            bool
@@ -77,6 +78,7 @@ Once a folder is paired, the URL may be left out.`,
 		}),
 	}
 	fl := cmd.Flags()
+	f.writes.register(fl, true)
 	fl.StringVar(&f.mode, "mode", string(engine.TwoWay), "two-way or backup")
 	fl.BoolVar(&f.once, "once", false, "run one pass and exit, with a summary")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what a pass would do, change nothing (implies --once)")
@@ -247,7 +249,11 @@ func (a *app) runSync(ctx context.Context, st objstore.Store, p pair.Pair, f syn
 		Ignore:   ign, Reporter: rep, Logger: a.logger,
 	}
 	if f.once || f.dryRun {
-		return a.syncOnce(ctx, engine.New(st, p, db, opts), rep, f)
+		wst, err := f.writes.apply(st)
+		if err != nil {
+			return err
+		}
+		return a.syncOnce(ctx, engine.New(wst, p, db, opts), rep, f)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -266,7 +272,11 @@ func (a *app) runSync(ctx context.Context, st objstore.Store, p pair.Pair, f syn
 		defer stopServe()
 		opts.RemoteChanged, st = es.Changes(), es.Quiet()
 	}
-	e := engine.New(st, p, db, opts)
+	wst, err := f.writes.apply(st)
+	if err != nil {
+		return err
+	}
+	e := engine.New(wst, p, db, opts)
 	fmt.Fprintf(a.stderr, "cairn: syncing %s with %s (%s); Ctrl-C stops\n", p.Local, p.Remote(), p.Mode)
 	return e.Run(ctx, func(s engine.Summary, err error) { rep.passDone(s, err) })
 }
