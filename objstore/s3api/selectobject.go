@@ -2,7 +2,6 @@ package s3api
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,14 +59,9 @@ func (s *Server) selectObjectContent(ctx context.Context, rq *request) error {
 // select from.
 func selectGetOptions(rq *request) (objstore.GetOptions, error) {
 	opts := objstore.GetOptions{VersionID: rq.query.Get("versionId")}
-	if k := rq.r.Header.Get("x-amz-server-side-encryption-customer-key"); k != "" {
-		key, err := base64.StdEncoding.DecodeString(k)
-		if err != nil {
-			return opts, fmt.Errorf("SSE-C key is not base64: %w", objstore.ErrInvalidArgument)
-		}
-		opts.SSECustomerKey = key
-	}
-	return opts, nil
+	var err error
+	opts.SSECustomerKey, err = customerKey(rq, "")
+	return opts, err
 }
 
 // selectObject reads one version of an object for selectsql by ranged
