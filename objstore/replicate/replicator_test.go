@@ -6,12 +6,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
+	"github.com/cairnfs/cairn/objstore/events"
 	"github.com/cairnfs/cairn/objstore/replicate"
 	"github.com/cairnfs/cairn/objstore/s3api"
 )
@@ -23,6 +26,29 @@ type env struct {
 	disk *disk.Store
 	rep  *replicate.Replicator
 	st   objstore.Store
+	ev   *recorder
+}
+
+// recorder keeps the events published to it.
+type recorder struct {
+	mu     sync.Mutex
+	events []events.Event
+}
+
+func (r *recorder) Publish(_ context.Context, e events.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+func (r *recorder) names() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.events {
+		out = append(out, e.Name+" "+e.Bucket+"/"+e.Key)
+	}
+	return out
 }
 
 func newEnv(t *testing.T, buckets ...string) *env {
@@ -32,7 +58,7 @@ func newEnv(t *testing.T, buckets ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, dir: dir, disk: d}
+	e := &env{t: t, dir: dir, disk: d, ev: &recorder{}}
 	ctx := context.Background()
 	for _, b := range buckets {
 		e.must(d.CreateBucket(ctx, b, objstore.CreateBucketOptions{}))
@@ -45,7 +71,7 @@ func newEnv(t *testing.T, buckets ...string) *env {
 
 func (e *env) start() {
 	r, err := replicate.New(context.Background(), e.disk, replicate.Options{
-		Dir: e.dir, Engine: e.disk, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Poll: 50 * time.Millisecond,
+		Dir: e.dir, Engine: e.disk, Events: e.ev, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Poll: 50 * time.Millisecond,
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -205,6 +231,10 @@ func TestRemoteTargetFailsThenCompletes(t *testing.T) {
 	got, data := e.read(far, "remote", "k")
 	if data != "data" || got.UserMetadata["m"] != "1" || got.Tags["t"] != "x" {
 		t.Errorf("remote replica = %q %+v", data, got.ObjectMeta)
+	}
+	want := []string{"s3:Replication:OperationFailedReplication src/k", "s3:Replication:OperationReplicatedAfterThreshold src/k"}
+	if got := e.ev.names(); !slices.Equal(got, want) {
+		t.Errorf("events = %q, want %q", got, want)
 	}
 }
 

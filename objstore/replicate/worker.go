@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/events"
 )
 
 // batch is how many due tasks the worker takes at a time.
@@ -52,6 +53,9 @@ func (r *Replicator) process(ctx context.Context, t Task) {
 	switch {
 	case err == nil:
 		r.finish(ctx, t, StatusCompleted)
+		if t.Attempts > 0 && t.Kind == KindVersion {
+			r.publishVersion(ctx, t, events.ReplicationAfterThreshold)
+		}
 	case errors.As(err, &drop):
 		r.log.Info("replication: task dropped", "bucket", t.Bucket, "key", t.Key, "version", t.VersionID, "reason", drop.reason)
 		r.finish(ctx, t, drop.status)
@@ -85,7 +89,8 @@ func (r *Replicator) finish(ctx context.Context, t Task, status string) {
 }
 
 // retry records a failed try: the version goes FAILED (once, with an
-// s3:Replication:OperationFailedReplication event) and the task waits
+// s3:Replication:OperationFailedReplication event; a later success
+// publishes s3:Replication:OperationReplicatedAfterThreshold) and the task waits
 // for its next try, or is dropped after Options.GiveUp.
 func (r *Replicator) retry(ctx context.Context, t Task, cause error) {
 	r.log.Warn("replication failed", "bucket", t.Bucket, "key", t.Key, "version", t.VersionID, "attempt", t.Attempts+1, "err", cause)
@@ -112,9 +117,17 @@ func (r *Replicator) markFailed(ctx context.Context, t Task) {
 		r.log.Error("replication: record status", "err", err)
 		return
 	}
+	r.publishVersion(ctx, t, events.ReplicationFailed)
+}
+
+// publishVersion publishes an event about the task's version.
+func (r *Replicator) publishVersion(ctx context.Context, t Task, name string) {
+	if r.o.Events == nil {
+		return
+	}
 	info, err := r.inner.HeadObject(ctx, t.Bucket, t.Key, objstore.GetOptions{VersionID: t.VersionID})
 	if err == nil {
-		r.publish(ctx, "s3:Replication:OperationFailedReplication", info)
+		r.publish(ctx, name, info)
 	}
 }
 
