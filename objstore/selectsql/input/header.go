@@ -58,6 +58,17 @@ func (r *csvRecord) Field(name string, fold bool) sql.Value {
 	return r.Index(i)
 }
 
+// Layout is the header: every record of a file shares it.
+func (r *csvRecord) Layout() any { return r.header }
+
+// Position finds a column of the header.
+func (r *csvRecord) Position(name string, fold bool) (int, bool) {
+	if r.header == nil {
+		return 0, false
+	}
+	return r.header.index(name, fold)
+}
+
 func (r *csvRecord) Index(i int) sql.Value {
 	if i < 0 || i >= len(r.fields) {
 		return sql.MissingValue

@@ -62,3 +62,14 @@ type Record interface {
 	// Name is the output name of the column at a position.
 	Name(i int) string
 }
+
+// Positioner is a Record whose named columns sit at the same positions in
+// every record of one layout (the records of a CSV file with a header):
+// a column reference looks its position up once per layout.
+type Positioner interface {
+	// Layout identifies the layout; records that share it return the
+	// same comparable value.
+	Layout() any
+	// Position finds a column by name in the layout.
+	Position(name string, fold bool) (int, bool)
+}

@@ -15,6 +15,11 @@ type column struct {
 	steps []Step
 	// pos is the 1-based column of a positional reference, else 0.
 	pos int
+	// layout, at and found cache the position of a named column in the
+	// layout of a Positioner record.
+	layout any
+	at     int
+	found  bool
 }
 
 // init classifies the first step after the path changed.
@@ -48,12 +53,29 @@ func (c *column) eval(rec Record) (Value, error) {
 	case first.Index >= 0 || first.Wildcard:
 		return MissingValue, nil
 	default:
-		v = rec.Field(first.Name, !first.Quoted)
+		v = c.named(rec, first)
 	}
 	for _, s := range c.steps[1:] {
 		v = step(v, s)
 	}
 	return v, nil
+}
+
+// named reads a column by name, through the cached position when the
+// record has a fixed layout.
+func (c *column) named(rec Record, first Step) Value {
+	p, ok := rec.(Positioner)
+	if !ok {
+		return rec.Field(first.Name, !first.Quoted)
+	}
+	if l := p.Layout(); l != c.layout {
+		c.layout = l
+		c.at, c.found = p.Position(first.Name, !first.Quoted)
+	}
+	if !c.found {
+		return MissingValue
+	}
+	return rec.Index(c.at)
 }
 
 // truth reads a value as a condition: known is false for NULL and
