@@ -1,11 +1,15 @@
 package test
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestLifecycle watches lifecycle rules and restores work on a cairn
@@ -55,5 +59,40 @@ func TestLifecycleConfigurationAWSCLI(t *testing.T) {
 	out, err = s.try(t, aws, "s3api", "get-bucket-lifecycle-configuration", "--bucket", "lc-cli")
 	if err == nil || !strings.Contains(out, "NoSuchLifecycleConfiguration") {
 		t.Errorf("after delete-bucket-lifecycle: %v\n%s", err, out)
+	}
+}
+
+// TestArchivedFileThroughMount reads an archived object through a mount:
+// EACCES while it is in GLACIER, its bytes once a restore completes.
+func TestArchivedFileThroughMount(t *testing.T) {
+	needFUSE(t)
+	aws := needTool(t, "aws")
+	s := startServe(t, "--lifecycle-day", "1s")
+	s.run(t, aws, "s3", "mb", "s3://cold")
+	src := filepath.Join(t.TempDir(), "report.txt")
+	writeFile(t, src, "quarterly numbers")
+	s.run(t, aws, "s3", "cp", src, "s3://cold/report.txt", "--storage-class", "GLACIER")
+	b := &mountBackend{name: "serve", endpoint: s.endpoint}
+	dir := filepath.Join(t.TempDir(), "mnt")
+	b.mount(t, "cold", dir)
+	file := filepath.Join(dir, "report.txt")
+	if _, err := os.ReadFile(file); !errors.Is(err, syscall.EACCES) {
+		t.Fatalf("read of a GLACIER file: %v, want EACCES", err)
+	}
+	s.run(t, aws, "s3api", "restore-object", "--bucket", "cold", "--key", "report.txt",
+		"--restore-request", `{"Days":600,"GlacierJobParameters":{"Tier":"Expedited"}}`)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		got, err := os.ReadFile(file)
+		if err == nil {
+			if string(got) != "quarterly numbers" {
+				t.Fatalf("restored file reads %q", got)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("file still unreadable 2 minutes after the restore: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
