@@ -232,7 +232,7 @@ func (p *parser) primary() (Expr, error) {
 		}
 		return &literal{v: v}, nil
 	case tokQuotedIdent:
-		p.i--
+		p.unread(t)
 		return p.columnRef()
 	case tokOp:
 		if t.text == "(" {
@@ -245,7 +245,7 @@ func (p *parser) primary() (Expr, error) {
 	case tokIdent:
 		return p.identPrimary(t)
 	}
-	p.i--
+	p.unread(t)
 	return nil, errorf(CodeParseExpectedExpr, "Expected an expression at line 1, column %d, found %s.", t.pos, t.describe())
 }
 
@@ -265,14 +265,14 @@ func (p *parser) identPrimary(t token) (Expr, error) {
 		return p.cast()
 	}
 	if isReserved(t) {
-		p.i--
+		p.unread(t)
 		return nil, errorf(CodeParseExpectedExpr, "Expected an expression at line 1, column %d, found keyword %s.", t.pos, t.text)
 	}
 	if p.peek().is("(") {
 		p.i++
 		return p.call(t)
 	}
-	p.i--
+	p.unread(t)
 	return p.columnRef()
 }
 

@@ -40,6 +40,14 @@ func (p *parser) next() token {
 	return t
 }
 
+// unread steps back over t, which next returned (the end of the query
+// is never consumed, so there is nothing to step back over).
+func (p *parser) unread(t token) {
+	if t.kind != tokEOF {
+		p.i--
+	}
+}
+
 // accept consumes the keyword or operator s when it comes next.
 func (p *parser) accept(s string) bool {
 	if p.peek().is(s) {
@@ -115,7 +123,7 @@ func (p *parser) limit(q *Query) error {
 	neg := p.accept("-")
 	t := p.next()
 	if t.kind != tokNumber {
-		p.i--
+		p.unread(t)
 		return p.unexpected("expected a number after LIMIT")
 	}
 	n, err := strconv.ParseInt(t.text, 10, 64)
@@ -173,7 +181,7 @@ func (p *parser) item() (Item, error) {
 	if p.accept("AS") {
 		t := p.next()
 		if t.kind != tokIdent && t.kind != tokQuotedIdent || isReserved(t) {
-			p.i--
+			p.unread(t)
 			return it, p.unexpected("expected an alias after AS")
 		}
 		it.Name = t.text
@@ -188,7 +196,7 @@ func (p *parser) item() (Item, error) {
 func (p *parser) from(q *Query) error {
 	t := p.next()
 	if !t.is("S3Object") {
-		p.i--
+		p.unread(t)
 		return p.unexpected("expected S3Object")
 	}
 	if p.accept("[*]") {
@@ -216,7 +224,7 @@ func (p *parser) pathSteps() ([]Step, error) {
 		case p.accept("."):
 			t := p.next()
 			if t.kind != tokIdent && t.kind != tokQuotedIdent {
-				p.i--
+				p.unread(t)
 				return nil, p.unexpected("expected a field name after '.'")
 			}
 			steps = append(steps, Step{Name: t.text, Quoted: t.kind == tokQuotedIdent, Index: -1})
@@ -226,7 +234,7 @@ func (p *parser) pathSteps() ([]Step, error) {
 			t := p.next()
 			n, err := strconv.Atoi(t.text)
 			if t.kind != tokNumber || err != nil {
-				p.i--
+				p.unread(t)
 				return nil, p.unexpected("expected a list index")
 			}
 			if err := p.expect("]"); err != nil {
