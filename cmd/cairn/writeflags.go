@@ -23,8 +23,7 @@ type writeFlags struct {
 // register adds --sse, --sse-kms-key-id, --sse-c-key-file and, with
 // class, --storage-class.
 func (w *writeFlags) register(fl *pflag.FlagSet, class bool) {
-	fl.StringVar(&w.sse, "sse", "", "encrypt what is written at rest: AES256 (the default of a bare --sse), aws:kms or aws:kms:dsse")
-	fl.Lookup("sse").NoOptDefVal = "AES256"
+	fl.StringVar(&w.sse, "sse", "", "encrypt what is written at rest: AES256, aws:kms or aws:kms:dsse")
 	fl.StringVar(&w.kmsKeyID, "sse-kms-key-id", "", "KMS key (ID, alias/NAME or ARN) of --sse aws:kms; implies it")
 	fl.StringVar(&w.customerKeyFile, "sse-c-key-file", "", "encrypt with this SSE-C key (a file of 32 bytes, raw or base64), sent on every read and write")
 	if class {
