@@ -275,3 +275,38 @@ func TestManagerAbortsStaleUploads(t *testing.T) {
 		t.Errorf("%d uploads left after their day", n)
 	}
 }
+
+// TestManagerRunWorksUntilCancelled runs the worker while requests come
+// in, sees it apply a rule, and sees it stop when its context ends.
+func TestManagerRunWorksUntilCancelled(t *testing.T) {
+	f := newFixture(t)
+	f.bucket("live", false, rule("tmp", `<Expiration><Days>1</Days></Expiration>`))
+	f.bucket("arch", false)
+	f.put("arch", "k", "GLACIER")
+	f.put("live", "k", "")
+	later := f.start.Add(2 * testDay)
+	f.m.now = func() time.Time { return later }
+	ctx, cancel := context.WithCancel(f.ctx)
+	done := make(chan struct{})
+	go func() { f.m.Run(ctx); close(done) }()
+	if _, err := f.m.Restore(f.ctx, "arch", "k", "", 1, TierExpedited); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := f.disk.HeadObject(f.ctx, "live", "k", objstore.GetOptions{})
+		if errors.Is(err, objstore.ErrNoSuchKey) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker did not expire live/k within 30s: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after its context ended")
+	}
+}
