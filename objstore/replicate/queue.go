@@ -141,25 +141,37 @@ func (q *Queue) Done(t Task) error {
 }
 
 // Due returns up to max tasks whose next try is not after now, oldest
-// first, and the time the next of the others is due (zero when none).
+// first, and the time the next of the others is due (zero when none). A
+// task waits behind an older one of the same key that is not due yet, so
+// that a key's versions and delete markers reach the destination in the
+// order they were made.
 func (q *Queue) Due(now time.Time, max int) ([]Task, time.Time) {
 	q.mu.Lock()
-	defer q.mu.Unlock()
+	all := make([]Task, 0, len(q.tasks))
+	for _, t := range q.tasks {
+		all = append(all, t)
+	}
+	q.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	var due []Task
 	var next time.Time
-	for _, t := range q.tasks {
+	waiting := map[string]bool{}
+	for _, t := range all {
+		k := t.Bucket + "/" + t.Key
 		if t.NextTry.After(now) {
 			if next.IsZero() || t.NextTry.Before(next) {
 				next = t.NextTry
 			}
+			waiting[k] = true
 			continue
 		}
+		if waiting[k] {
+			continue
+		}
+		if len(due) == max {
+			return due, now
+		}
 		due = append(due, t)
-	}
-	sort.Slice(due, func(i, j int) bool { return due[i].ID < due[j].ID })
-	if len(due) > max {
-		next = now
-		due = due[:max]
 	}
 	return due, next
 }

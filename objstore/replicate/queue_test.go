@@ -109,3 +109,25 @@ func TestTargetsFileIsPrivateAndReread(t *testing.T) {
 		t.Error("removed target still served")
 	}
 }
+
+func TestQueueKeepsKeyOrderBehindRetries(t *testing.T) {
+	q, err := OpenQueue(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "k", VersionID: "1"})
+	q.Add(Task{Kind: KindDeleteMarker, Bucket: "b", Key: "k", VersionID: "2"})
+	q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "other", VersionID: "3"})
+	first.Attempts, first.NextTry = 1, time.Now().Add(time.Hour)
+	if err := q.Update(first); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := q.Due(time.Now(), 10)
+	if len(due) != 1 || due[0].Key != "other" {
+		t.Fatalf("due = %+v: a key's later task must wait behind its retried one", due)
+	}
+	due, _ = q.Due(time.Now().Add(2*time.Hour), 10)
+	if len(due) != 3 || due[0].VersionID != "1" || due[1].VersionID != "2" {
+		t.Fatalf("due later = %+v, want 1, 2, 3 in order", due)
+	}
+}

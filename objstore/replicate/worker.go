@@ -3,14 +3,20 @@ package replicate
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/events"
 )
 
-// batch is how many due tasks the worker takes at a time.
-const batch = 64
+// The worker's limits: how many due tasks it takes at a time, how many
+// keys it replicates at once, how long one try may take.
+const (
+	batch       = 64
+	workers     = 4
+	taskTimeout = time.Hour
+)
 
 // run is the worker: it takes due tasks off the queue, one at a time, and
 // the replicate-existing requests, until ctx ends.
@@ -19,12 +25,7 @@ func (r *Replicator) run(ctx context.Context) {
 	for ctx.Err() == nil {
 		r.takeRequests(ctx)
 		due, next := r.queue.Due(time.Now(), batch)
-		for _, t := range due {
-			if ctx.Err() != nil {
-				return
-			}
-			r.process(ctx, t)
-		}
+		r.processAll(ctx, due)
 		if len(due) > 0 {
 			continue
 		}
@@ -42,26 +43,62 @@ func (r *Replicator) run(ctx context.Context) {
 	}
 }
 
+// processAll carries out tasks, those of different keys side by side (up
+// to workers at once), those of one key in order and only while the
+// previous one succeeded.
+func (r *Replicator) processAll(ctx context.Context, tasks []Task) {
+	var order []string
+	byKey := map[string][]Task{}
+	for _, t := range tasks {
+		k := t.Bucket + "/" + t.Key
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], t)
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for _, k := range order {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(group []Task) {
+			defer func() { <-sem; wg.Done() }()
+			for _, t := range group {
+				if ctx.Err() != nil || !r.process(ctx, t) {
+					return
+				}
+			}
+		}(byKey[k])
+	}
+	wg.Wait()
+}
+
 // process tries one task: done, it leaves the queue; failed, it is tried
-// again later, its version marked FAILED meanwhile.
-func (r *Replicator) process(ctx context.Context, t Task) {
-	err := r.replicate(ctx, t)
+// again later, its version marked FAILED meanwhile. It reports whether
+// the task left the queue.
+func (r *Replicator) process(ctx context.Context, t Task) bool {
+	tctx, cancel := context.WithTimeout(ctx, taskTimeout)
+	defer cancel()
+	err := r.replicate(tctx, t)
 	if ctx.Err() != nil {
-		return // stopping: the task stays queued as it was
+		return false // stopping: the task stays queued as it was
 	}
 	var drop *dropError
 	switch {
 	case err == nil:
-		r.finish(ctx, t, StatusCompleted)
 		if t.Attempts > 0 && t.Kind == KindVersion {
 			r.publishVersion(ctx, t, events.ReplicationAfterThreshold)
 		}
+		err = r.finish(ctx, t, StatusCompleted)
 	case errors.As(err, &drop):
 		r.log.Info("replication: task dropped", "bucket", t.Bucket, "key", t.Key, "version", t.VersionID, "reason", drop.reason)
-		r.finish(ctx, t, drop.status)
-	default:
-		r.retry(ctx, t, err)
+		err = r.finish(ctx, t, drop.status)
 	}
+	if err != nil {
+		r.retry(ctx, t, err)
+		return false
+	}
+	return true
 }
 
 // dropError ends a task that cannot and need not be retried, leaving its
@@ -75,17 +112,14 @@ func (e *dropError) Error() string { return e.reason }
 
 // finish records a task's outcome on its version and takes it off the
 // queue.
-func (r *Replicator) finish(ctx context.Context, t Task, status string) {
+func (r *Replicator) finish(ctx context.Context, t Task, status string) error {
 	if t.Kind == KindVersion && status != keepStatus {
 		err := r.setStatus(ctx, t.Bucket, t.Key, t.VersionID, status)
 		if err != nil && !isGone(err) {
-			r.log.Error("replication: record status", "err", err)
-			return
+			return err
 		}
 	}
-	if err := r.queue.Done(t); err != nil {
-		r.log.Error("replication: remove task", "err", err)
-	}
+	return r.queue.Done(t)
 }
 
 // retry records a failed try: the version goes FAILED (once, with an
@@ -100,7 +134,9 @@ func (r *Replicator) retry(ctx context.Context, t Task, cause error) {
 	first, _ := taskTime(t.ID)
 	if time.Since(first) > r.o.GiveUp {
 		r.log.Error("replication: giving up", "bucket", t.Bucket, "key", t.Key, "version", t.VersionID, "err", cause)
-		r.finish(ctx, t, StatusFailed)
+		if err := r.finish(ctx, t, StatusFailed); err != nil {
+			r.log.Error("replication: drop task", "err", err)
+		}
 		return
 	}
 	t.Attempts++
