@@ -24,14 +24,17 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 # Packages whose tests also run under the race detector: the concurrent
 # ones that stay fast with it.
 RACE_PKGS := ./objstore/transfer/ ./objstore/lifecycle/ ./cmd/... ./daemon/ ./sync/...
+# How long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 30s
 
-.PHONY: help build run test bench lint deps clean package package-test
+.PHONY: help build run test bench fuzz lint deps clean package package-test
 
 help:
 	@echo "make build   build $(BIN) ($(VERSION))"
 	@echo "make run     build, then mount a demo bucket on .run/mnt and serve it over S3 (Ctrl-C stops)"
 	@echo "make test    install test packages, vet, and run every test (and package-test)"
 	@echo "make bench   run the benchmarks (BENCHFLAGS=...)"
+	@echo "make fuzz    run every fuzz target for FUZZTIME ($(FUZZTIME)) each"
 	@echo "make lint    check gofmt and go vet"
 	@echo "make deps    install the Debian packages the tests need"
 	@echo "make package build dist/cairn_*.deb and dist/cairn-*.rpm ($(PKG_VERSION), $(PKG_ARCH))"
@@ -72,6 +75,16 @@ test: deps
 
 bench: deps
 	$(GO) run ./test/bench $(BENCHFLAGS)
+
+# fuzz runs each Fuzz function of the tree (policy parser, S3 XML bodies,
+# SigV4 parsing and chunked bodies) for FUZZTIME.
+fuzz:
+	@for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+	  for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+	    echo "== $$(dirname $$f) $$t"; \
+	    $(GO) test $$(dirname $$f) -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	  done; \
+	done
 
 lint:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt -l lists files to format:"; echo "$$out"; exit 1; fi

@@ -148,6 +148,19 @@ func TestAccessGuideExamples(t *testing.T) {
 		s3Step{as: other, op: "get_object", params: p("Bucket", "my-data-bucket", "Key", "daily/report.csv"), want: "AccessDenied"},
 		s3Step{as: rootKey, op: "get_bucket_policy_status", params: p("Bucket", "my-data-bucket"), want: "OK"},
 	)
+	// A bucket created by another account is that account's: its users
+	// list it, and the root credential of the server's account needs a
+	// bucket policy to use it.
+	res := s3Steps(t, s.endpoint,
+		s3Step{as: role, op: "create_bucket", params: p("Bucket", "pipeline-out"), want: "OK"},
+		s3Step{as: role, op: "put_object", params: p("Bucket", "pipeline-out", "Key", "r", "Body", "r"), want: "OK"},
+		s3Step{as: role, op: "list_buckets", want: "OK", wantBody: `"pipeline-out"`},
+		s3Step{as: rootKey, op: "get_object", params: p("Bucket", "pipeline-out", "Key", "r"), want: "AccessDenied"},
+		s3Step{as: other, op: "get_object", params: p("Bucket", "pipeline-out", "Key", "r"), want: "OK"},
+	)
+	if strings.Contains(res[2].Body, "my-data-bucket") {
+		t.Errorf("another account's user lists the buckets of the server's account: %s", res[2].Body)
+	}
 	// Cross-account access needs the principal's own identity policy too.
 	admin(t, s, "policy", "detach", "DataPipelineRole", "AmazonS3FullAccess")
 	s3Steps(t, s.endpoint,

@@ -161,3 +161,13 @@ func requestsPublicACL(rq *request) bool {
 	}
 	return false
 }
+
+// listsBucket tells whether ListBuckets shows a bucket to the requester:
+// the root credential sees every bucket, a user those of its account.
+func (s *Server) listsBucket(ctx context.Context, rq *request, bucket string) bool {
+	if rq.auth == nil || rq.auth.who == nil || rq.auth.who.root {
+		return true
+	}
+	ba, err := s.bucketAccess(ctx, bucket)
+	return err == nil && ba.owner == rq.auth.who.Account
+}

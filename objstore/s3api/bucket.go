@@ -25,6 +25,9 @@ func (s *Server) listBuckets(ctx context.Context, rq *request) error {
 	}
 	res := listAllMyBucketsResult{NS: s3NS, Owner: s.owner, Buckets: []bucketItem{}}
 	for _, b := range buckets {
+		if !s.listsBucket(ctx, rq, b.Name) {
+			continue
+		}
 		res.Buckets = append(res.Buckets, bucketItem{Name: b.Name, CreationDate: timeISO(b.Created), BucketRegion: b.Region})
 	}
 	return writeXML(rq, res)

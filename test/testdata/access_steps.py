@@ -53,6 +53,8 @@ def run(step, c):
         out["body"] = resp["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
     if "PublicAccessBlockConfiguration" in resp:
         out["body"] = json.dumps(resp["PublicAccessBlockConfiguration"], sort_keys=True)
+    if "Buckets" in resp:
+        out["body"] = json.dumps([b["Name"] for b in resp["Buckets"]])
     if "Contents" in resp:
         out["body"] = json.dumps([o["Key"] for o in resp["Contents"]])
     return out
