@@ -367,3 +367,44 @@ func runGuideLambda(t *testing.T, hook *hookReceiver, op eventOp) {
 		t.Errorf("guide handler printed\n%s\nwant\n%s", out, want)
 	}
 }
+
+// TestNotificationConfigurationAsS3 checks through the aws CLI what S3
+// answers about configurations: none reads back empty, bad ones are
+// refused with InvalidArgument, an empty one removes what was there.
+func TestNotificationConfigurationAsS3(t *testing.T) {
+	awsCLI(t)
+	hook := startHookReceiver(t)
+	s := notifiedServer(t, t.TempDir(), hook)
+	s.aws(t, "s3api", "create-bucket", "--bucket", "plain")
+	if out := strings.TrimSpace(s.aws(t, "s3api", "get-bucket-notification-configuration", "--bucket", "plain", "--output", "json")); out != "" && out != "{}" {
+		t.Errorf("a bucket without notifications reads back %s, want an empty configuration", out)
+	}
+	for name, cfg := range map[string]string{
+		"unknown event":      `{"QueueConfigurations":[{"QueueArn":"arn:cairn:webhook::hook","Events":["s3:ObjectCreated:Bogus"]}]}`,
+		"unknown webhook":    `{"QueueConfigurations":[{"QueueArn":"arn:cairn:webhook::nobody","Events":["s3:ObjectCreated:*"]}]}`,
+		"overlapping events": `{"QueueConfigurations":[{"QueueArn":"arn:cairn:webhook::hook","Events":["s3:ObjectCreated:*"]},{"QueueArn":"arn:cairn:webhook::hook","Events":["s3:ObjectCreated:Put"],"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"a/"}]}}}]}`,
+	} {
+		out, err := s.try(t, awsCLI(t), "--endpoint-url", s.endpoint, "s3api", "put-bucket-notification-configuration", "--bucket", "plain", "--notification-configuration", cfg)
+		if err == nil || !strings.Contains(out, "InvalidArgument") {
+			t.Errorf("%s: %v %s, want InvalidArgument", name, err, out)
+		}
+	}
+	s.aws(t, "s3api", "put-bucket-notification-configuration", "--bucket", "plain", "--skip-destination-validation",
+		"--notification-configuration", `{"QueueConfigurations":[{"QueueArn":"arn:cairn:webhook::later","Events":["s3:ObjectCreated:*"]}]}`)
+	s.aws(t, "s3api", "put-bucket-notification-configuration", "--bucket", "events", "--notification-configuration", "{}")
+	if out := strings.TrimSpace(s.aws(t, "s3api", "get-bucket-notification-configuration", "--bucket", "events", "--output", "json")); out != "" && out != "{}" {
+		t.Errorf("after an empty configuration the bucket reads back %s", out)
+	}
+	// With notifications removed, a change sends nothing: the fence put
+	// after it on the other bucket (re-configured to the hook) comes first.
+	s.aws(t, "s3api", "put-bucket-notification-configuration", "--bucket", "plain", "--notification-configuration",
+		`{"LambdaFunctionConfigurations":[{"Id":"fn","LambdaFunctionArn":"arn:cairn:webhook::hook","Events":["s3:ObjectCreated:Put"]}]}`)
+	small := filepath.Join(t.TempDir(), "small")
+	writeRandomFile(t, small, 10)
+	s.aws(t, "s3api", "put-object", "--bucket", "events", "--key", "n/unnotified", "--body", small)
+	s.aws(t, "s3api", "put-object", "--bucket", "plain", "--key", "fence", "--body", small)
+	recs := hook.until(t, "fence")
+	if len(recs) != 1 || recs[0].S3.Bucket.Name != "plain" || recs[0].S3.ConfigurationID != "fn" {
+		t.Errorf("records after removing the configuration: %+v", recs)
+	}
+}
