@@ -31,6 +31,9 @@ type listing struct {
 	// ahead reads the entries' attributes for the lookups that follow,
 	// from the first of them on; nil until then.
 	ahead *statahead
+	// meta tells that the objects' infos carry their user metadata
+	// (objstore.ListOptions.WithMetadata): their attributes need no HEAD.
+	meta bool
 }
 
 // listEntry is one name of a listing: a directory (a common prefix) or
@@ -44,12 +47,13 @@ type listEntry struct {
 // reporting) keys that cannot be names. A name that is both an object
 // and a prefix is the directory.
 func (f *FS) list(ctx context.Context, prefix string) (*listing, error) {
-	l := &listing{at: time.Now(), entries: map[string]listEntry{}}
-	opts := objstore.ListOptions{Prefix: prefix, Delimiter: "/"}
+	l := &listing{at: time.Now(), entries: map[string]listEntry{}, meta: true}
+	opts := objstore.ListOptions{Prefix: prefix, Delimiter: "/", WithMetadata: true}
 	for page, err := range transfer.ObjectPages(ctx, f.store, f.opts.Bucket, opts) {
 		if err != nil {
 			return nil, err
 		}
+		l.meta = l.meta && (page.WithMetadata || len(page.Objects) == 0)
 		for _, o := range page.Objects {
 			name := o.Key[len(prefix):]
 			switch {
@@ -113,6 +117,8 @@ func (n *node) stat(ctx context.Context, name string, known *attrs) (attrs, erro
 			return attrs{}, fmt.Errorf("stat %s: %w", key, syscall.ENOENT)
 		case e.dir:
 			return n.fsys.dirAttrs(ctx, key+"/")
+		case l.meta:
+			return attrsOf(e.info, false, n.fsys.opts), nil
 		case known != nil && !known.isDir() && known.etag == e.info.ETag:
 			return *known, nil
 		}

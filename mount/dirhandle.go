@@ -11,12 +11,14 @@ import (
 var _ fs.NodeOpendirHandler = (*node)(nil)
 
 // dirHandle is an open directory. The kernel reads it with READDIRPLUS,
-// which asks for each entry's attributes along with its name; they cost a
-// HEAD per object, since a listing carries no user metadata. The handle
-// answers those lookups only for entries whose attributes the mount holds
-// and fresh, and leaves the others to a LOOKUP when something stats them:
-// a find over a tree, or a plain ls, lists without a HEAD per file, and
-// ls -l's stats find the HEADs made in parallel ahead of them.
+// which asks for each entry's attributes along with its name. A store
+// whose listings carry user metadata (objstore.ListOptions.WithMetadata:
+// the embedded store, cairn serve) gives the files' attributes with the
+// listing itself. On plain S3 they cost a HEAD per object: there the
+// handle answers those lookups only for entries whose attributes the
+// mount holds and fresh, and leaves the others to a LOOKUP when something
+// stats them: a find over a tree, or a plain ls, lists without a HEAD per
+// file, and ls -l's stats find the HEADs made in parallel ahead of them.
 type dirHandle struct {
 	n  *node
 	ds fs.DirStream
@@ -83,7 +85,24 @@ func (d *dirHandle) Lookup(ctx context.Context, name string, out *fuse.EntryOut)
 	if ch := d.n.GetChild(name); ch != nil && ch.Operations().(*node).lookupHeld(out) {
 		return ch, 0
 	}
+	if a, ok := d.n.listedAttrs(name); ok {
+		return d.n.attach(ctx, name, a, out), 0
+	}
 	return nil, syscall.EAGAIN
+}
+
+// listedAttrs returns the attributes of file name from the directory's
+// fresh listing, when it carries the objects' metadata.
+func (n *node) listedAttrs(name string) (attrs, bool) {
+	l := n.freshListing()
+	if l == nil || !l.meta {
+		return attrs{}, false
+	}
+	e, ok := l.entries[name]
+	if !ok || e.dir {
+		return attrs{}, false
+	}
+	return attrsOf(e.info, false, n.fsys.opts), true
 }
 
 var _ fs.FileFsyncdirer = (*dirHandle)(nil)

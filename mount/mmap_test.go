@@ -25,12 +25,13 @@ func TestSharedMmapWrite(t *testing.T) {
 	}
 	st := newStore(t)
 	put(t, st, "m", "aaaaaaaaaa", nil)
-	_, dir := mountStore(t, st, Options{})
+	fsys, dir := mountStore(t, st, Options{})
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedMmapWrite$")
 	cmd.Env = append(os.Environ(), mmapChildEnv+"="+filepath.Join(dir, "m"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("writer: %v\n%s", err, out)
 	}
+	settle(t, fsys)
 	if b, _ := get(t, st, "m"); string(b) != "aaXYZaaaaa" {
 		t.Errorf("stored %q", b)
 	}

@@ -23,6 +23,7 @@ const (
 	DefaultPartSize                         = transfer.DefaultPartSize
 	DefaultConcurrency                      = transfer.DefaultConcurrency
 	DefaultWriteBackConcurrency             = 16
+	DefaultWriteBackDelay                   = 100 * time.Millisecond
 )
 
 // Options configure a mount.
@@ -53,6 +54,11 @@ type Options struct {
 	// WriteBackConcurrency is how many closed files are uploaded at once
 	// in the background (default 16).
 	WriteBackConcurrency int
+	// WriteBackDelay is how long after its close a file's background
+	// upload starts (default 100ms; negative: at once), so that the
+	// chmod, chown and utimens a program makes right after closing it
+	// go up with the content instead of in a second upload.
+	WriteBackDelay time.Duration
 	// StagingDir holds staged files and their journal; default a
 	// directory per bucket and prefix under the user cache directory.
 	StagingDir string
@@ -88,6 +94,9 @@ func (o Options) withDefaults() (Options, error) {
 	o.PartSize = max(o.PartSize, objstore.MinPartSize)
 	if o.UploadConcurrency <= 0 {
 		o.UploadConcurrency = DefaultConcurrency
+	}
+	if o.WriteBackDelay == 0 {
+		o.WriteBackDelay = DefaultWriteBackDelay
 	}
 	if o.WriteBackConcurrency <= 0 {
 		o.WriteBackConcurrency = DefaultWriteBackConcurrency

@@ -58,14 +58,22 @@ const (
 
 // newStatahead returns a statahead of the listing l of the directory whose
 // keys start with prefix; it reads nothing until asked.
-func newStatahead(prefix string, l *listing) *statahead {
+func newStatahead(prefix string, l *listing, opts Options) *statahead {
 	names := l.names[:min(len(l.names), statAheadMax)]
 	ctx, cancel := context.WithTimeout(context.Background(), statAheadFor)
 	s := &statahead{ctx: ctx, cancel: cancel, prefix: prefix,
 		entries: make([]*aheadAttrs, len(names)), index: make(map[string]int, len(names))}
 	for i, name := range names {
-		s.entries[i] = &aheadAttrs{name: name, dir: l.entries[name].dir, done: make(chan struct{})}
+		e := l.entries[name]
+		s.entries[i] = &aheadAttrs{name: name, dir: e.dir, done: make(chan struct{})}
 		s.index[name] = i
+		if l.meta && !e.dir {
+			// The listing carries the attributes: nothing to read.
+			a := s.entries[i]
+			a.claimed.Store(true)
+			a.a, a.at = attrsOf(e.info, false, opts), l.at
+			close(a.done)
+		}
 	}
 	return s
 }
@@ -184,6 +192,6 @@ func (n *node) statahead(stale *statahead) *statahead {
 		return nil
 	}
 	stale.stop()
-	l.ahead = newStatahead(l.prefix, l)
+	l.ahead = newStatahead(l.prefix, l, n.fsys.opts)
 	return l.ahead
 }

@@ -21,7 +21,11 @@ import (
 // stats, and a change made in the store afterwards shows once the
 // metadata TTL has passed.
 func TestListingShowsEachEntrysOwnAttrs(t *testing.T) {
-	st := newStore(t)
+	t.Run("listing with metadata", func(t *testing.T) { checkEntrysOwnAttrs(t, newStore(t)) })
+	t.Run("plain listing", func(t *testing.T) { checkEntrysOwnAttrs(t, &plainListing{Store: newStore(t)}) })
+}
+
+func checkEntrysOwnAttrs(t *testing.T, st objstore.Store) {
 	const n = 150
 	for i := range n {
 		meta := map[string]string{"mode": strconv.Itoa(syscall.S_IFREG | 0o600 + i%0o100), "uid": strconv.Itoa(1000 + i)}

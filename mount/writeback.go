@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -33,7 +34,10 @@ type uploadJob struct {
 	strm *stream
 }
 
-// scheduleLocked queues a background upload of a dirty node.
+// scheduleLocked queues a background upload of a dirty node, to start
+// after Options.WriteBackDelay: what a program does right after closing
+// a file (tar sets its mode, owner and times) goes up with it, in one
+// upload.
 func (n *node) scheduleLocked() {
 	if !n.dirty || n.removed || n.queued {
 		return
@@ -41,6 +45,10 @@ func (n *node) scheduleLocked() {
 	n.queued = true
 	f := n.fsys
 	f.wbWG.Add(1)
+	if d := f.opts.WriteBackDelay; d > 0 {
+		time.AfterFunc(d, func() { f.writeBackOne(n) })
+		return
+	}
 	go f.writeBackOne(n)
 }
 
