@@ -57,17 +57,25 @@ func (c *selectClient) put(t *testing.T, key string, data []byte, compression st
 	c.s.run(t, c.py, c.script, "put", "select-bucket", key, path, compression)
 }
 
-// sel runs a select whose request (Expression, serializations) is req.
+// sel runs a select of key whose request (Expression, serializations)
+// is req.
 func (c *selectClient) sel(t *testing.T, key string, req map[string]any) selectResult {
 	t.Helper()
-	path := filepath.Join(c.dir, "request.json")
-	b, _ := json.Marshal(req)
+	req["Key"] = key
+	return c.selMany(t, []map[string]any{req})[0]
+}
+
+// selMany runs selects, each request naming its Key, in one boto3 client.
+func (c *selectClient) selMany(t *testing.T, reqs []map[string]any) []selectResult {
+	t.Helper()
+	path := filepath.Join(c.dir, "requests.json")
+	b, _ := json.Marshal(reqs)
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := c.s.run(t, c.py, c.script, "select", "select-bucket", key, path)
-	var res selectResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
+	out := c.s.run(t, c.py, c.script, "select", "select-bucket", path)
+	var res []selectResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != len(reqs) {
 		t.Fatalf("select output %q: %v", out, err)
 	}
 	return res
@@ -172,10 +180,17 @@ func TestSelectGuideExample(t *testing.T) {
 	if len(want) < 100 {
 		t.Fatalf("generated data has only %d matching rows", len(want))
 	}
-	for _, comp := range []string{"GZIP", "BZIP2", "NONE"} {
+	comps := []string{"GZIP", "BZIP2", "NONE"}
+	var reqs []map[string]any
+	for _, comp := range comps {
 		key := "data/orders-2024.csv." + strings.ToLower(comp)
 		c.put(t, key, data, comp)
-		res := c.sel(t, key, guideRequest(comp))
+		req := guideRequest(comp)
+		req["Key"] = key
+		reqs = append(reqs, req)
+	}
+	for i, res := range c.selMany(t, reqs) {
+		comp := comps[i]
 		if res.Error != "" {
 			t.Fatalf("%s: select failed: %s %s", comp, res.Error, res.Message)
 		}
@@ -312,38 +327,28 @@ func TestSelectQueries(t *testing.T) {
 func TestSelectErrors(t *testing.T) {
 	c := newSelectClient(t)
 	c.put(t, "small.csv", []byte("a,b\n1,2\n"), "NONE")
-	for expr, code := range map[string]string{
-		"SELECT * FROM S3Object WHERE":              "ParseExpectedExpression",
-		"SELECT a FROM S3Object WHERE a = = 1":      "ParseExpectedExpression",
-		"SELECT a b c FROM S3Object":                "ParseUnexpectedToken",
-		"SELECT _0 FROM S3Object":                   "InvalidColumnIndex",
-		"SELECT NOSUCH(a) FROM S3Object":            "UnsupportedFunction",
-		"SELECT CAST(a AS INT) + 'x' FROM S3Object": "InvalidDataType",
-	} {
-		res := c.sel(t, "small.csv", map[string]any{
-			"Expression":          expr,
-			"InputSerialization":  map[string]any{"CSV": map[string]any{"FileHeaderInfo": "USE"}},
-			"OutputSerialization": map[string]any{"CSV": map[string]any{}},
-		})
-		if res.Error != code {
-			t.Errorf("%s: error %q (%s), want %s", expr, res.Error, res.Message, code)
+	csvIn := map[string]any{"CSV": map[string]any{"FileHeaderInfo": "USE"}}
+	csvOut := map[string]any{"CSV": map[string]any{}}
+	cases := []struct{ key, expr, code string }{
+		{"small.csv", "SELECT * FROM S3Object WHERE", "ParseExpectedExpression"},
+		{"small.csv", "SELECT a FROM S3Object WHERE a = = 1", "ParseExpectedExpression"},
+		{"small.csv", "SELECT a b c FROM S3Object", "ParseUnexpectedToken"},
+		{"small.csv", "SELECT _0 FROM S3Object", "InvalidColumnIndex"},
+		{"small.csv", "SELECT NOSUCH(a) FROM S3Object", "UnsupportedFunction"},
+		{"small.csv", "SELECT CAST(a AS INT) + 'x' FROM S3Object", "InvalidDataType"},
+		{"missing.csv", "SELECT * FROM S3Object", "NoSuchKey"},
+	}
+	var reqs []map[string]any
+	for _, tc := range cases {
+		reqs = append(reqs, map[string]any{"Key": tc.key, "Expression": tc.expr, "InputSerialization": csvIn, "OutputSerialization": csvOut})
+	}
+	reqs = append(reqs, map[string]any{"Key": "small.csv", "Expression": "SELECT * FROM S3Object",
+		"InputSerialization": map[string]any{"CSV": map[string]any{"FileHeaderInfo": "MAYBE"}}, "OutputSerialization": csvOut})
+	cases = append(cases, struct{ key, expr, code string }{"small.csv", "FileHeaderInfo MAYBE", "InvalidFileHeaderInfo"})
+	for i, res := range c.selMany(t, reqs) {
+		if res.Error != cases[i].code {
+			t.Errorf("%s of %s: error %q (%s), want %s", cases[i].expr, cases[i].key, res.Error, res.Message, cases[i].code)
 		}
-	}
-	res := c.sel(t, "small.csv", map[string]any{
-		"Expression":          "SELECT * FROM S3Object",
-		"InputSerialization":  map[string]any{"CSV": map[string]any{"FileHeaderInfo": "MAYBE"}},
-		"OutputSerialization": map[string]any{"CSV": map[string]any{}},
-	})
-	if res.Error != "InvalidFileHeaderInfo" {
-		t.Errorf("FileHeaderInfo MAYBE: error %q, want InvalidFileHeaderInfo", res.Error)
-	}
-	res = c.sel(t, "missing.csv", map[string]any{
-		"Expression":          "SELECT * FROM S3Object",
-		"InputSerialization":  map[string]any{"CSV": map[string]any{}},
-		"OutputSerialization": map[string]any{"CSV": map[string]any{}},
-	})
-	if res.Error != "NoSuchKey" {
-		t.Errorf("missing key: error %q, want NoSuchKey", res.Error)
 	}
 	awsCLI(t)
 	out, err := c.s.try(t, awsCLI(t), "--endpoint-url", c.s.endpoint, "s3api", "select-object-content",

@@ -2,11 +2,12 @@
 
   select_check.py put BUCKET KEY FILE [NONE|GZIP|BZIP2]
       upload FILE, compressed as asked
-  select_check.py select BUCKET KEY REQUEST.json
-      run select_object_content with the Expression, InputSerialization,
-      OutputSerialization (and optional RequestProgress) of REQUEST.json;
-      print one JSON document: the records (text), the event types seen
-      in order, the Stats, or the error code.
+  select_check.py select BUCKET REQUESTS.json
+      run select_object_content for each request of the JSON list in
+      REQUESTS.json (Key, Expression, InputSerialization,
+      OutputSerialization, optional RequestProgress); print a JSON list
+      with, for each, the records (text), the event types seen in order,
+      the Stats, or the error code.
 
 Reads the endpoint and credentials from the environment (AWS_ENDPOINT_URL,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
@@ -48,12 +49,17 @@ def put(bucket, key, path, compression="NONE"):
     print("ok")
 
 
-def select(bucket, key, request_path):
-    with open(request_path) as f:
-        req = json.load(f)
+def select(bucket, requests_path):
+    with open(requests_path) as f:
+        requests = json.load(f)
+    s3 = client()
+    print(json.dumps([select_one(s3, bucket, req) for req in requests]))
+
+
+def select_one(s3, bucket, req):
     out = {"records": "", "events": [], "stats": None, "error": None}
     try:
-        resp = client().select_object_content(Bucket=bucket, Key=key, ExpressionType="SQL", **req)
+        resp = s3.select_object_content(Bucket=bucket, ExpressionType="SQL", **req)
         records = []
         for event in resp["Payload"]:
             kind = next(iter(event))
@@ -68,7 +74,7 @@ def select(bucket, key, request_path):
     except botocore.exceptions.ClientError as e:
         out["error"] = e.response["Error"]["Code"]
         out["message"] = e.response["Error"].get("Message", "")
-    print(json.dumps(out))
+    return out
 
 
 def main():
