@@ -45,6 +45,29 @@ func newCSVEncoder(o *CSVOutput) *csvEncoder {
 	return e
 }
 
+// rawRecord is a record that can give its text as read (CSV).
+type rawRecord interface {
+	Raw() (string, bool)
+}
+
+// passthrough tells whether SELECT * may copy the text of a CSV input
+// record that held no quotes: the same field delimiter, quotes as needed.
+func (e *csvEncoder) passthrough(in *CSVInput) bool {
+	if in == nil || e.always {
+		return false
+	}
+	o := in.options()
+	return o.FieldDelimiter == e.fd && o.QuoteCharacter == e.quote
+}
+
+// appendRaw appends a record's text when it needs no quoting here.
+func (e *csvEncoder) appendRaw(dst []byte, raw string) ([]byte, bool) {
+	if strings.ContainsAny(raw, "\r\n") || strings.Contains(raw, e.rd) {
+		return dst, false
+	}
+	return append(append(dst, raw...), e.rd...), true
+}
+
 func (e *csvEncoder) row(dst []byte, _ []string, vals []sql.Value) []byte {
 	for i, v := range vals {
 		if i > 0 {

@@ -62,6 +62,9 @@ func Run(ctx context.Context, req *Request, obj Object, w *eventstream.Writer, o
 	defer src.close()
 	s := &scan{q: q, src: src, w: w, opts: opts.withDefaults(), progress: req.RequestProgress.Enabled,
 		enc: newEncoder(&req.OutputSerialization), last: time.Now()}
+	if ce, ok := s.enc.(*csvEncoder); ok && q.Star && ce.passthrough(req.InputSerialization.CSV) {
+		s.raw = ce
+	}
 	if err := s.run(ctx); err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type scan struct {
 	returned int64
 	emitted  int64
 	last     time.Time
+	// raw copies the text of CSV records for SELECT * when it can.
+	raw *csvEncoder
 }
 
 // run reads every record (or up to LIMIT) and sends the results.
@@ -67,6 +69,9 @@ func (s *scan) record(rec sql.Record) error {
 	if s.q.Aggregate {
 		return s.q.Accumulate(rec)
 	}
+	if s.raw != nil && s.star(rec) {
+		return s.emitted1()
+	}
 	if s.q.Star {
 		s.vals, s.names = s.vals[:0], s.names[:0]
 		for i := 0; i < rec.Len(); i++ {
@@ -81,8 +86,28 @@ func (s *scan) record(rec sql.Record) error {
 			s.names = s.q.Names()
 		}
 	}
-	s.emitted++
 	s.buf = s.enc.row(s.buf, s.names, s.vals)
+	return s.emitted1()
+}
+
+// star copies a CSV record's text for SELECT *, when it can.
+func (s *scan) star(rec sql.Record) bool {
+	rr, ok := rec.(rawRecord)
+	if !ok {
+		return false
+	}
+	raw, ok := rr.Raw()
+	if !ok {
+		return false
+	}
+	s.buf, ok = s.raw.appendRaw(s.buf, raw)
+	return ok
+}
+
+// emitted1 counts a record written to the buffer, and sends the buffer
+// once it holds a chunk.
+func (s *scan) emitted1() error {
+	s.emitted++
 	if len(s.buf) >= s.opts.ChunkSize {
 		return s.flush()
 	}

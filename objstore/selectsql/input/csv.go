@@ -96,6 +96,7 @@ func (c *CSV) SkipPartial() error {
 
 // Next returns the next record.
 func (c *CSV) Next() (sql.Record, error) {
+	c.rec.raw = ""
 	fields, err := c.read()
 	if err != nil {
 		return nil, err
@@ -160,6 +161,7 @@ func (c *CSV) trimCR(line []byte) []byte {
 // substrings of one string.
 func (c *CSV) split(line []byte) []string {
 	s := string(line)
+	c.rec.raw = s
 	fields := c.rec.fields[:0]
 	if len(c.fd) == 1 {
 		d := c.fd[0]

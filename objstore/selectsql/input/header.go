@@ -45,7 +45,13 @@ func (h *Header) index(name string, fold bool) (int, bool) {
 type csvRecord struct {
 	header *Header
 	fields []string
+	// raw is the record as read when it held no quote character, else "".
+	raw string
 }
+
+// Raw returns the text of a record that held no quote character, which
+// is also how CSV output with the same delimiters writes it.
+func (r *csvRecord) Raw() (string, bool) { return r.raw, r.raw != "" }
 
 func (r *csvRecord) Field(name string, fold bool) sql.Value {
 	if r.header == nil {
