@@ -21,6 +21,7 @@ type statInfo struct {
 	LastModified time.Time         `json:"lastModified"`
 	ContentType  string            `json:"contentType,omitempty"`
 	StorageClass string            `json:"storageClass"`
+	Restore      string            `json:"restore,omitempty"`
 	VersionID    string            `json:"versionId,omitempty"`
 	Parts        int               `json:"parts,omitempty"`
 	Metadata     map[string]string `json:"metadata,omitempty"`
@@ -91,6 +92,7 @@ func statObject(ctx context.Context, st objstore.Store, loc location, versionID 
 		URL: loc.String(), Size: info.Size, ETag: info.ETag, LastModified: info.LastModified,
 		ContentType: info.ContentType, StorageClass: string(class), VersionID: info.VersionID,
 		Parts: info.PartsCount, Metadata: info.UserMetadata, Tags: tags,
+		Restore: restoreText(info.Restore, time.Now()),
 	}, nil
 }
 
@@ -102,6 +104,7 @@ func printStat(w io.Writer, si statInfo) error {
 		{"Last-Modified", si.LastModified.Local().Format(time.RFC1123)},
 		{"Content-Type", si.ContentType},
 		{"Storage-Class", si.StorageClass},
+		{"Restore", si.Restore},
 		{"Version-Id", si.VersionID},
 		{"Parts", partsCount(si.Parts)},
 		{"Metadata", formatMap(si.Metadata)},

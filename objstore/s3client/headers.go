@@ -41,6 +41,7 @@ func infoFromHeaders(bucket, key string, h http.Header) (objstore.ObjectInfo, er
 			CustomerKeyMD5:    h.Get("x-amz-server-side-encryption-customer-key-md5"),
 		},
 		ReplicationStatus: h.Get("x-amz-replication-status"),
+		Restore:           restoreFromHeader(h.Get("x-amz-restore")),
 	}
 	info.PartsCount = partsFromETag(info.ETag)
 	if v := h.Get("x-amz-mp-parts-count"); v != "" {
