@@ -195,8 +195,16 @@ func TestQueueSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.rcv.setDown(false)
+	e.rcv.mu.Lock()
+	before := e.rcv.attempts
+	e.rcv.mu.Unlock()
 	d = e.open(t)
 	e.rcv.wait(t, 3)
+	e.rcv.mu.Lock()
+	if n := e.rcv.attempts - before; n != 3 {
+		t.Errorf("%d attempts after reopening for 3 records: a record was sent more than once", n)
+	}
+	e.rcv.mu.Unlock()
 	var got []string
 	for _, r := range e.rcv.records(t) {
 		got = append(got, r.S3.Object.Key)
