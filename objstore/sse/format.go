@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // Sizes of the chunked format.
@@ -124,6 +125,8 @@ func (k *DataKey) sealChunk(dst []byte, h *header, index uint32, last bool, plai
 	var abuf [HeaderSize + 5]byte
 	nonce, aad := h.nonce(index), h.aad(&abuf, index, last)
 	start := len(dst)
+	// Room for the sealed chunk, or Seal would copy dst anew every time.
+	dst = slices.Grow(dst, len(plain)+k.overhead())
 	dst = k.layers[0].Seal(dst, nonce[:], plain, aad)
 	for _, a := range k.layers[1:] {
 		dst = a.Seal(dst[:start], nonce[:], dst[start:], aad)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // Writer encrypts what is written to it into the chunked format. The
@@ -38,6 +39,10 @@ func (w *Writer) Write(p []byte) (int, error) {
 		return 0, errors.New("write to a closed encrypting writer")
 	}
 	n := len(p)
+	// Room for every chunk this write may seal, so that sealing never
+	// grows the buffer piecemeal.
+	full := (len(w.pending) + len(p)) / ChunkSize
+	w.out = slices.Grow(w.out[:0], HeaderSize+full*(ChunkSize+w.k.overhead()))
 	for len(p) > 0 {
 		if len(w.pending) == ChunkSize {
 			if err := w.seal(false); err != nil {
@@ -82,6 +87,7 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
+	w.out = slices.Grow(w.out[:0], HeaderSize+len(w.pending)+w.k.overhead())
 	if err := w.seal(true); err != nil {
 		return err
 	}
