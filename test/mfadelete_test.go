@@ -54,7 +54,8 @@ func wrongMFA(t *testing.T, serial, secret string) string {
 }
 
 // TestMFADelete: with MFA delete on, removing a version and changing
-// versioning need the device's current TOTP code; a wrong one is refused.
+// versioning need the current TOTP code of the requester's own device; a
+// wrong code, or another user's device, is refused.
 func TestMFADelete(t *testing.T) {
 	s := startServe(t)
 	serial, secret := mfaDevice(t, s, "root")
@@ -79,6 +80,12 @@ func TestMFADelete(t *testing.T) {
 	s.awsFails(t, "AccessDenied", "s3api", "put-bucket-versioning", "--bucket", "guarded", "--versioning-configuration", "Status=Suspended")
 	if out := s.aws(t, "s3api", "delete-object", "--bucket", "guarded", "--key", "payroll.csv"); !strings.Contains(out, "DeleteMarker") {
 		t.Fatalf("delete without a version ID under MFA delete: %q, want a delete marker", out)
+	}
+	s.run(t, cairnBinary(t), "admin", "user", "add", "alice", "--data", s.dataDir)
+	aliceSerial, aliceSecret := mfaDevice(t, s, "alice")
+	s.awsFails(t, "AccessDenied", append(del, "--mfa", mfaHeader(t, aliceSerial, aliceSecret, time.Now()))...)
+	if out, err := s.try(t, cairnBinary(t), "admin", "mfa", "add", "nobody", "--data", s.dataDir); err == nil {
+		t.Errorf("cairn admin mfa add for a user that does not exist succeeded: %s", out)
 	}
 	s.aws(t, append(del, "--mfa", mfaHeader(t, serial, secret, time.Now()))...)
 	s.awsFails(t, "404", "s3api", "head-object", "--bucket", "guarded", "--key", "payroll.csv", "--version-id", id)

@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"text/tabwriter"
 
+	"github.com/cairnfs/cairn/objstore/iam"
 	"github.com/cairnfs/cairn/objstore/lock"
+	"github.com/cairnfs/cairn/objstore/s3api"
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +19,9 @@ func newAdminMFACmds(a *app) []*cobra.Command {
 		Long: `A bucket whose versioning has MfaDelete Enabled removes a version, or
 changes its versioning, only for a request carrying x-amz-mfa: "SERIAL CODE",
 where SERIAL names a device registered here and CODE is its current TOTP
-code (RFC 6238: SHA-1, 6 digits, 30 s). Devices are kept in
+code (RFC 6238: SHA-1, 6 digits, 30 s). The device must be the requester's:
+USER is "root" for the root credential, else a user of cairn admin user.
+Devices are kept in
 DATA/` + lock.DevicesFile + ` (mode 0600); a running server reads changes at once.`,
 		Args: cobra.NoArgs,
 	}
@@ -31,6 +36,9 @@ func newMFAAddCmd(a *app) *cobra.Command {
 		Example: `  cairn admin mfa add alice    # scan the otpauth URI into an authenticator app`,
 		Args:    cobra.ExactArgs(1),
 		RunE: runE(func(_ *cobra.Command, args []string) error {
+			if err := a.checkMFAUser(args[0]); err != nil {
+				return err
+			}
 			dev, err := lock.OpenDevices(a.dataDir).Add(args[0])
 			if err != nil {
 				return err
@@ -70,4 +78,20 @@ func newMFARemoveCmd(a *app) *cobra.Command {
 			return lock.OpenDevices(a.dataDir).Remove(args[0])
 		}),
 	}
+}
+
+// checkMFAUser refuses a device for a user the data directory does not
+// have: "root" or one of its users.
+func (a *app) checkMFAUser(user string) error {
+	if user == s3api.RootMFAUser {
+		return nil
+	}
+	st, err := iam.Open(a.dataDir, a.logger).Read()
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(st.Users, func(u iam.User) bool { return u.Name == user }) {
+		return usagef("no user %q: add it with cairn admin user add, or name %q for the root credential", user, s3api.RootMFAUser)
+	}
+	return nil
 }

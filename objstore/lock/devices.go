@@ -117,10 +117,10 @@ func (d *Devices) write(all []Device) error {
 	return nil
 }
 
-// VerifyMFA checks an x-amz-mfa value, "SERIAL CODE": the device with that
-// serial must exist and CODE be its current TOTP code. It fails with
-// ErrMFA.
-func (d *Devices) VerifyMFA(ctx context.Context, header string) error {
+// VerifyMFA checks an x-amz-mfa value, "SERIAL CODE", sent by user: the
+// device with that serial must be user's and CODE its current TOTP code.
+// It fails with ErrMFA.
+func (d *Devices) VerifyMFA(ctx context.Context, user, header string) error {
 	serial, code, ok := strings.Cut(strings.TrimSpace(header), " ")
 	if !ok {
 		return fmt.Errorf("x-amz-mfa %q is not \"SERIAL CODE\": %w", header, ErrMFA)
@@ -129,9 +129,9 @@ func (d *Devices) VerifyMFA(ctx context.Context, header string) error {
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(all, func(o Device) bool { return o.Serial == serial })
+	i := slices.IndexFunc(all, func(o Device) bool { return o.Serial == serial && o.User == user })
 	if i < 0 {
-		return fmt.Errorf("MFA device %q not registered: %w", serial, ErrMFA)
+		return fmt.Errorf("MFA device %q not registered to %q: %w", serial, user, ErrMFA)
 	}
 	if !VerifyTOTP(all[i].Secret, strings.TrimSpace(code), time.Now()) {
 		return fmt.Errorf("wrong code for MFA device %q: %w", serial, ErrMFA)

@@ -9,10 +9,16 @@ import (
 )
 
 // MFAVerifier checks the x-amz-mfa header ("SERIAL CODE") of a request
-// that MFA delete guards; it fails with an AccessDenied error.
+// that MFA delete guards: the device must be one of user's (RootMFAUser
+// for the root credential) and the code its current one. It fails with
+// an AccessDenied error.
 type MFAVerifier interface {
-	VerifyMFA(ctx context.Context, header string) error
+	VerifyMFA(ctx context.Context, user, header string) error
 }
+
+// RootMFAUser is the user name under which the root credential's MFA
+// device is registered.
+const RootMFAUser = "root"
 
 // mfaDeleteConfig is the bucket configuration that holds a bucket's MFA
 // delete state, "Enabled" or "Disabled".
@@ -43,7 +49,11 @@ func (s *Server) verifyMFA(ctx context.Context, rq *request) error {
 	if s.cfg.MFA == nil {
 		return fmt.Errorf("no MFA devices: %w", lock.ErrMFA)
 	}
-	return s.cfg.MFA.VerifyMFA(ctx, h)
+	user := RootMFAUser
+	if p := s.principal(rq); !p.root {
+		user = p.name
+	}
+	return s.cfg.MFA.VerifyMFA(ctx, user, h)
 }
 
 // checkMFADelete asks for a valid x-amz-mfa when a request removes a
