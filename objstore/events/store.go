@@ -12,8 +12,10 @@ import (
 // successful change of an object made through it: ObjectCreated:Put,
 // Copy and CompleteMultipartUpload, ObjectRemoved:Delete and
 // DeleteMarkerCreated, ObjectTagging:Put and Delete. The event is
-// published (and so queued durably) before the call returns. Changes of
-// one key are serialized so that their events are sequenced in order.
+// published (and so queued durably) before the call returns. The commits
+// of one key's changes and the publishing of their events are serialized
+// under a lock of the key, so that events are sequenced in the order of
+// the changes.
 type Store struct {
 	objstore.Store
 	pub   Publisher
@@ -41,11 +43,14 @@ func (s *Store) publish(ctx context.Context, name, bucket, key string, info objs
 	s.pub.Publish(ctx, e)
 }
 
-// PutObject stores an object and publishes ObjectCreated:Put.
+// PutObject stores an object and publishes ObjectCreated:Put. The key's
+// lock is taken once the body has been read, not while it streams.
 func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reader, opts objstore.PutOptions) (objstore.ObjectInfo, error) {
-	defer s.locks.lock(bucket, key)()
-	info, err := s.Store.PutObject(ctx, bucket, key, body, opts)
+	lb := &lockAtEnd{r: body, take: func() func() { return s.locks.lock(bucket, key) }}
+	defer lb.release()
+	info, err := s.Store.PutObject(ctx, bucket, key, lb, opts)
 	if err == nil {
+		lb.lockOnce()
 		s.publish(ctx, ObjectCreatedPut, bucket, key, info)
 	}
 	return info, err

@@ -3,10 +3,12 @@ package events
 import (
 	"bytes"
 	"context"
+	"io"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -109,5 +111,48 @@ func BenchmarkPut(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// TestSlowUploadDoesNotHoldBackItsKey deletes a key while a PUT of it is
+// still streaming: the delete goes through at once, and the events come
+// in the order of the commits.
+func TestSlowUploadDoesNotHoldBackItsKey(t *testing.T) {
+	e := newEnv(t, "")
+	d := e.open(t)
+	st := Wrap(e.store, d)
+	ch, _ := d.Subscribe("bkt", "")
+	ctx := context.Background()
+	pr, pw := io.Pipe()
+	putDone := make(chan error, 1)
+	go func() {
+		_, err := st.PutObject(ctx, "bkt", "k", pr, objstore.PutOptions{Size: 5})
+		putDone <- err
+	}()
+	if _, err := pw.Write([]byte("hel")); err != nil {
+		t.Fatal(err)
+	}
+	delDone := make(chan error, 1)
+	go func() {
+		_, err := st.DeleteObject(ctx, "bkt", "k", objstore.DeleteOptions{})
+		delDone <- err
+	}()
+	select {
+	case err := <-delDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the delete waited for the upload of its key to finish")
+	}
+	pw.Write([]byte("lo"))
+	pw.Close()
+	if err := <-putDone; err != nil {
+		t.Fatal(err)
+	}
+	first, second := <-ch, <-ch
+	if first.Name != ObjectRemovedDelete || second.Name != ObjectCreatedPut || second.Sequencer <= first.Sequencer {
+		t.Errorf("events %s (%s), %s (%s); want the delete, then the put with a higher sequencer",
+			first.Name, first.Sequencer, second.Name, second.Sequencer)
 	}
 }
