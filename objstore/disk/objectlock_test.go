@@ -135,3 +135,21 @@ func TestObjectLockMultipart(t *testing.T) {
 		t.Fatalf("multipart upload with a legal hold on a plain bucket: %v", err)
 	}
 }
+
+func TestObjectLockCopy(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	lockedBucket(t, s, "locked", "")
+	src := putLocked(t, s, "locked", "src", objstore.ObjectLock{Mode: objstore.LockCompliance, RetainUntil: time.Now().Add(time.Hour), LegalHold: true})
+	plain, err := s.CopyObject(ctx, "locked", "copy", objstore.CopyOptions{Source: objstore.CopySource{Bucket: "locked", Key: "src", VersionID: src.VersionID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Lock != (objstore.ObjectLock{}) {
+		t.Fatalf("a copy took the source's lock: %+v", plain.Lock)
+	}
+	held, err := s.CopyObject(ctx, "locked", "held", objstore.CopyOptions{Source: objstore.CopySource{Bucket: "locked", Key: "src"}, Lock: objstore.ObjectLock{LegalHold: true}})
+	if err != nil || !held.Lock.LegalHold {
+		t.Fatalf("copy with a legal hold: %+v %v", held.Lock, err)
+	}
+}
