@@ -20,4 +20,10 @@
 // deletion until the reader closes it. Files nothing references any more
 // (left by a crash) are removed by a sweep that Open starts in the
 // background.
+//
+// Object lock is enforced here rather than in the S3 server, so that
+// mounts and syncs of a data directory obey it as S3 clients do: a bucket
+// with object lock stays versioned, its new versions get its default
+// retention, and a version under retention or legal hold is never removed
+// (see objectlock.go and package lock).
 package disk
