@@ -342,3 +342,27 @@ func selfSignedCert(t *testing.T) (certFile, keyFile string) {
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
 	return certFile, keyFile
 }
+
+// TestAccessDenyUnencryptedMultipart: under the guide's policy, a large
+// upload through the aws CLI (multipart) without the encryption header is
+// denied, and one with it is not denied by the policy at any of its
+// requests — the parts carry no header of their own but belong to an
+// upload that had it. The encryption code may still refuse it.
+func TestAccessDenyUnencryptedMultipart(t *testing.T) {
+	aws := awsCLI(t)
+	s := startServe(t)
+	policyFile := filepath.Join(t.TempDir(), "policy.json")
+	os.WriteFile(policyFile, []byte(guideDenyUnencrypted), 0o600)
+	s.aws(t, "s3api", "create-bucket", "--bucket", "my-bucket")
+	s.aws(t, "s3api", "put-bucket-policy", "--bucket", "my-bucket", "--policy", "file://"+policyFile)
+	big := filepath.Join(t.TempDir(), "big.bin")
+	writeRandomFile(t, big, 12<<20)
+	out, err := s.try(t, aws, "--endpoint-url", s.endpoint, "s3", "cp", big, "s3://my-bucket/big.bin")
+	if err == nil || !strings.Contains(out, "AccessDenied") {
+		t.Errorf("multipart upload without encryption header: err %v, output:\n%s", err, out)
+	}
+	out, err = s.try(t, aws, "--endpoint-url", s.endpoint, "s3", "cp", big, "s3://my-bucket/big.bin", "--sse", "aws:kms")
+	if strings.Contains(out, "AccessDenied") {
+		t.Errorf("multipart upload with x-amz-server-side-encryption: aws:kms denied (err %v):\n%s", err, out)
+	}
+}

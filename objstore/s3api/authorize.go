@@ -106,6 +106,9 @@ func (s *Server) allow(ctx context.Context, rq *request, who *principal, act str
 		if t.versionID != "" {
 			vals.Set("s3:VersionId", t.versionID)
 		}
+		if id := rq.query.Get("uploadId"); id != "" && act == "s3:PutObject" {
+			s.uploads.addTo(id, vals)
+		}
 		req.Context = &lazyContext{Values: vals, tags: s.existingTags(ctx, t)}
 	}
 	return decide(who, owner, ba, req)

@@ -23,6 +23,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) error {
 		rq.w.Header().Set("x-amz-checksum-algorithm", string(opts.Checksum.Algorithm))
 	}
 	setWriteEncryptionHeaders(rq.w.Header(), opts.Encryption)
+	s.rememberUpload(rq, id)
 	return writeXML(rq, initiateMultipartUploadResult{NS: s3NS, Bucket: rq.bucket, Key: rq.key, UploadID: id})
 }
 
@@ -121,6 +122,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) error
 	if err != nil {
 		return err
 	}
+	s.uploads.forget(rq.query.Get("uploadId"))
 	setVersionHeader(rq.w.Header(), info.VersionID)
 	setEncryptionHeaders(rq.w.Header(), info.Encryption)
 	s.setPutExpiration(ctx, rq, info)
@@ -158,6 +160,7 @@ func (s *Server) abortMultipartUpload(ctx context.Context, rq *request) error {
 	if err := s.store.AbortMultipartUpload(ctx, rq.bucket, rq.key, rq.query.Get("uploadId")); err != nil {
 		return err
 	}
+	s.uploads.forget(rq.query.Get("uploadId"))
 	rq.w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -72,6 +72,9 @@ type Server struct {
 	// bucketSub and objectSub route the feature sub-resources (?cors,
 	// ?retention, …) to their handlers.
 	bucketSub, objectSub map[string]map[string]handlerFunc
+	// uploads remembers the creation keys of multipart uploads for the
+	// authorization of the requests that continue them.
+	uploads *uploadKeys
 }
 
 // New returns a Server for store.
@@ -89,6 +92,7 @@ func New(store objstore.Store, cfg Config) *Server {
 		log:      cfg.Logger,
 		owner:    owner{ID: ownerID(cfg.Root), DisplayName: "cairn"},
 		hostID:   "cairn",
+		uploads:  &uploadKeys{},
 	}
 	s.bucketSub, s.objectSub = s.newBucketConfigs(), s.newObjectSubresources()
 	return s
