@@ -295,6 +295,31 @@ func TestSelectQueries(t *testing.T) {
 		}
 	})
 
+	t.Run("json document", func(t *testing.T) {
+		list := make([]map[string]any, len(orders))
+		for i, o := range orders {
+			list[i] = map[string]any{"id": o.ID, "status": o.Status, "amount": o.Amount}
+		}
+		doc, _ := json.MarshalIndent(map[string]any{"export": "orders", "orders": list}, "", "  ")
+		c.put(t, "orders.json", doc, "BZIP2")
+		res := c.sel(t, "orders.json", map[string]any{
+			"Expression":          "SELECT COUNT(*) AS n, MAX(o.amount) AS top FROM S3Object[*].orders[*] o WHERE o.status IN ('failed', 'FAILED')",
+			"InputSerialization":  map[string]any{"JSON": map[string]any{"Type": "DOCUMENT"}, "CompressionType": "BZIP2"},
+			"OutputSerialization": map[string]any{"JSON": map[string]any{}},
+		})
+		n, top := 0, 0.0
+		for _, o := range orders {
+			if strings.EqualFold(o.Status, "failed") {
+				n++
+				top = max(top, o.Amount)
+			}
+		}
+		want := fmt.Sprintf(`{"n":%d,"top":%s}`+"\n", n, formatAmount(top))
+		if res.Records != want || res.Error != "" {
+			t.Errorf("got %q (error %q), want %q", res.Records, res.Error, want)
+		}
+	})
+
 	t.Run("parquet", func(t *testing.T) {
 		var b bytes.Buffer
 		w := parquet.NewGenericWriter[order](&b)
