@@ -92,7 +92,7 @@ func (r *Replicator) copyRemote(ctx context.Context, info objstore.ObjectInfo, d
 	if err != nil {
 		return err
 	}
-	if err := r.checkVersioned(ctx, st, dst.Bucket); err != nil {
+	if err := r.remotes.checkVersioned(dst, func() error { return r.checkVersioned(ctx, st, dst.Bucket) }); err != nil {
 		return err
 	}
 	obj, err := r.inner.GetObject(ctx, info.Bucket, info.Key, objstore.GetOptions{VersionID: info.VersionID})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore/s3client"
 )
@@ -15,6 +16,33 @@ type remotes struct {
 	targets *Targets
 	mu      sync.Mutex
 	conns   map[string]remoteConn
+	// checked holds when each remote destination was last seen versioned.
+	checked map[Target]time.Time
+}
+
+// versionedFor is how long a remote destination seen versioned is not
+// asked again.
+const versionedFor = time.Minute
+
+// checkVersioned runs check unless dst was seen versioned within
+// versionedFor, and remembers a success.
+func (m *remotes) checkVersioned(dst Target, check func() error) error {
+	m.mu.Lock()
+	at, ok := m.checked[dst]
+	m.mu.Unlock()
+	if ok && time.Since(at) < versionedFor {
+		return nil
+	}
+	if err := check(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	if m.checked == nil {
+		m.checked = map[Target]time.Time{}
+	}
+	m.checked[dst] = time.Now()
+	m.mu.Unlock()
+	return nil
 }
 
 type remoteConn struct {
