@@ -356,7 +356,7 @@ func TestAccessDenyUnencryptedMultipart(t *testing.T) {
 	s.aws(t, "s3api", "create-bucket", "--bucket", "my-bucket")
 	s.aws(t, "s3api", "put-bucket-policy", "--bucket", "my-bucket", "--policy", "file://"+policyFile)
 	big := filepath.Join(t.TempDir(), "big.bin")
-	writeRandomFile(t, big, 12<<20)
+	writeRandomFile(t, big, 9<<20)
 	out, err := s.try(t, aws, "--endpoint-url", s.endpoint, "s3", "cp", big, "s3://my-bucket/big.bin")
 	if err == nil || !strings.Contains(out, "AccessDenied") {
 		t.Errorf("multipart upload without encryption header: err %v, output:\n%s", err, out)

@@ -29,9 +29,11 @@ func newServeCmd(a *app) *cobra.Command {
 		Long: `Serve the embedded store (--data) over the S3 REST API, so that every S3
 tool (aws CLI, boto3, rclone, s3fs, SDKs) can use it.
 
-Requests must be signed (SigV4) with the root credential: CAIRN_ACCESS_KEY
+Requests are signed (SigV4) with the root credential: CAIRN_ACCESS_KEY
 and CAIRN_SECRET_KEY when both are set, otherwise a credential generated at
 first start, kept in the data directory (mode 0600) and printed once.
+Users sign with keys of their own ("cairn admin user add"), and unsigned
+requests are served only where a bucket policy allows everyone.
 Buckets are addressed path-style (http://HOST/bucket/key) and
 virtual-hosted-style (http://bucket.DOMAIN/key) under each --domain.`,
 		Example: `  cairn serve --listen 127.0.0.1:9000
