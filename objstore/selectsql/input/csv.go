@@ -1,10 +1,7 @@
 package input
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -49,25 +46,22 @@ func (o CSVOptions) WithDefaults() CSVOptions {
 
 // CSV reads records from a CSV stream.
 type CSV struct {
-	br      *bufio.Reader
+	lines   lineReader
 	opts    CSVOptions
 	fd, rd  []byte
 	quote   byte
 	escape  byte
 	header  *Header
-	line    []byte
 	scratch []byte
 	starts  []int
 	rec     csvRecord
-	// consumed counts the bytes read up to the end of the last record.
-	consumed int64
 }
 
 // NewCSV reads r with opts (defaults already filled). With FileHeaderInfo
 // USE the first record names the columns; with IGNORE it is skipped.
 func NewCSV(r io.Reader, opts CSVOptions) (*CSV, error) {
 	c := &CSV{
-		br: bufio.NewReaderSize(r, 256<<10), opts: opts,
+		lines: lineReader{r: r, rd: opts.RecordDelimiter}, opts: opts,
 		fd: []byte(opts.FieldDelimiter), rd: []byte(opts.RecordDelimiter),
 		quote: opts.QuoteCharacter[0], escape: opts.QuoteEscapeCharacter[0],
 	}
@@ -85,12 +79,12 @@ func NewCSV(r io.Reader, opts CSVOptions) (*CSV, error) {
 }
 
 // Consumed is the number of input bytes read through the last record.
-func (c *CSV) Consumed() int64 { return c.consumed }
+func (c *CSV) Consumed() int64 { return c.lines.consumed }
 
 // SkipPartial drops the input up to and including the first record
 // delimiter: what a scan range starting mid-record begins with.
 func (c *CSV) SkipPartial() error {
-	_, err := c.readLine()
+	_, err := c.lines.next()
 	return err
 }
 
@@ -109,49 +103,35 @@ func (c *CSV) Next() (sql.Record, error) {
 // lines.
 func (c *CSV) read() ([]string, error) {
 	for {
-		line, err := c.readLine()
+		line, err := c.lines.next()
 		if err != nil {
 			return nil, err
 		}
-		if len(c.trimCR(line)) == 0 || c.opts.Comments != "" && bytes.HasPrefix(line, []byte(c.opts.Comments)) {
+		trimmed := c.trimCR(line)
+		if trimmed == "" || c.opts.Comments != "" && strings.HasPrefix(line, c.opts.Comments) {
 			continue
 		}
-		if bytes.IndexByte(line, c.quote) < 0 {
-			return c.split(c.trimCR(line)), nil
+		if strings.IndexByte(line, c.quote) < 0 {
+			return c.split(trimmed), nil
 		}
 		return c.parseQuoted(line)
 	}
 }
 
-// readLine returns the bytes up to the next record delimiter (without
-// it), or io.EOF when the input is done.
-func (c *CSV) readLine() ([]byte, error) {
-	c.line = c.line[:0]
-	last := c.rd[len(c.rd)-1]
-	for {
-		chunk, err := c.br.ReadSlice(last)
-		c.consumed += int64(len(chunk))
-		c.line = append(c.line, chunk...)
-		if len(c.line) > MaxRecordSize {
-			return nil, errorf("OverMaxRecordSize", "A record of the CSV input is over %d bytes.", MaxRecordSize)
-		}
-		switch {
-		case err == nil && bytes.HasSuffix(c.line, c.rd):
-			return c.line[:len(c.line)-len(c.rd)], nil
-		case err == nil || errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF) && len(c.line) > 0:
-			return c.line, nil
-		case errors.Is(err, io.EOF):
-			return nil, io.EOF
-		}
-		return nil, fmt.Errorf("read CSV input: %w", err)
-	}
-}
+// crlf tells whether records end at \n, so that a \r before it goes too.
+func (c *CSV) crlf() bool { return len(c.rd) == 1 && c.rd[0] == '\n' }
 
 // trimCR drops the \r of a \r\n line end when records end at \n.
-func (c *CSV) trimCR(line []byte) []byte {
-	if len(c.rd) == 1 && c.rd[0] == '\n' && len(line) > 0 && line[len(line)-1] == '\r' {
+func (c *CSV) trimCR(line string) string {
+	if c.crlf() {
+		return strings.TrimSuffix(line, "\r")
+	}
+	return line
+}
+
+// trimCRBytes is trimCR of bytes.
+func (c *CSV) trimCRBytes(line []byte) []byte {
+	if c.crlf() && len(line) > 0 && line[len(line)-1] == '\r' {
 		return line[:len(line)-1]
 	}
 	return line
@@ -159,8 +139,7 @@ func (c *CSV) trimCR(line []byte) []byte {
 
 // split cuts a line without quotes at its field delimiters, into
 // substrings of one string.
-func (c *CSV) split(line []byte) []string {
-	s := string(line)
+func (c *CSV) split(s string) []string {
 	c.rec.raw = s
 	fields := c.rec.fields[:0]
 	if len(c.fd) == 1 {

@@ -9,15 +9,15 @@ import (
 // parseQuoted parses a line holding quote characters. When a quoted
 // field is still open at the end of the line and quoted record
 // delimiters are allowed, the next line joins it.
-func (c *CSV) parseQuoted(line []byte) ([]string, error) {
+func (c *CSV) parseQuoted(line string) ([]string, error) {
 	work := append(c.scratch[:0], line...)
 	for {
-		fields, open := c.parseFields(c.trimCR(work))
+		fields, open := c.parseFields(c.trimCRBytes(work))
 		if !open || !c.opts.AllowQuotedRecordDelimiter {
 			c.scratch = work
 			return fields, nil
 		}
-		more, err := c.readLine()
+		more, err := c.lines.next()
 		if errors.Is(err, io.EOF) {
 			c.scratch = work
 			return fields, nil
