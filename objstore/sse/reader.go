@@ -7,7 +7,7 @@ import (
 )
 
 // readBatch is how many chunks a Reader reads from its source at once.
-const readBatch = 16
+const readBatch = 2
 
 // Reader decrypts a byte range of data in the chunked format, reading
 // and opening only the chunks the range touches.
