@@ -55,6 +55,9 @@ func (serverSuite) run(ctx context.Context, e *env) (*table, error) {
 		return nil, err
 	}
 	t.notes = serverNotes(e, plan)
+	if err := runServerSSE(ctx, e, root, t); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
