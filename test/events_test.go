@@ -391,6 +391,12 @@ func TestNotificationConfigurationAsS3(t *testing.T) {
 	}
 	s.aws(t, "s3api", "put-bucket-notification-configuration", "--bucket", "plain", "--skip-destination-validation",
 		"--notification-configuration", `{"QueueConfigurations":[{"QueueArn":"arn:cairn:webhook::later","Events":["s3:ObjectCreated:*"]}]}`)
+	// A webhook registered while the server runs is known to it at once.
+	if out, err := exec.Command(cairnBinary(t), "--data", s.dataDir, "admin", "webhook", "add", "later", hook.URL).CombinedOutput(); err != nil {
+		t.Fatalf("cairn admin webhook add later: %v: %s", err, out)
+	}
+	s.aws(t, "s3api", "put-bucket-notification-configuration", "--bucket", "plain",
+		"--notification-configuration", `{"QueueConfigurations":[{"QueueArn":"arn:cairn:webhook::later","Events":["s3:ObjectCreated:*"]}]}`)
 	s.aws(t, "s3api", "put-bucket-notification-configuration", "--bucket", "events", "--notification-configuration", "{}")
 	if out := strings.TrimSpace(s.aws(t, "s3api", "get-bucket-notification-configuration", "--bucket", "events", "--output", "json")); out != "" && out != "{}" {
 		t.Errorf("after an empty configuration the bucket reads back %s", out)
