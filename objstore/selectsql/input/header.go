@@ -53,6 +53,7 @@ type csvRecord struct {
 // is also how CSV output with the same delimiters writes it.
 func (r *csvRecord) Raw() (string, bool) { return r.raw, r.raw != "" }
 
+// Field finds a column by its header name.
 func (r *csvRecord) Field(name string, fold bool) sql.Value {
 	if r.header == nil {
 		return sql.MissingValue
@@ -75,6 +76,7 @@ func (r *csvRecord) Position(name string, fold bool) (int, bool) {
 	return r.header.index(name, fold)
 }
 
+// Index returns a field by position.
 func (r *csvRecord) Index(i int) sql.Value {
 	if i < 0 || i >= len(r.fields) {
 		return sql.MissingValue
@@ -82,8 +84,10 @@ func (r *csvRecord) Index(i int) sql.Value {
 	return sql.StringValue(r.fields[i])
 }
 
+// Len is the number of fields.
 func (r *csvRecord) Len() int { return len(r.fields) }
 
+// Name is the header name of a position, or _N.
 func (r *csvRecord) Name(i int) string {
 	if r.header != nil && i < len(r.header.names) {
 		return r.header.names[i]

@@ -279,6 +279,7 @@ func (r *jsonRecord) set(v any) {
 	}
 }
 
+// Field finds a field of a struct.
 func (r *jsonRecord) Field(name string, fold bool) sql.Value {
 	if r.obj == nil {
 		return sql.MissingValue
@@ -290,6 +291,7 @@ func (r *jsonRecord) Field(name string, fold bool) sql.Value {
 	return sql.FromAny(v)
 }
 
+// Index returns a field by position; a non-struct value is column 0.
 func (r *jsonRecord) Index(i int) sql.Value {
 	if r.obj == nil {
 		if i == 0 {
@@ -303,6 +305,7 @@ func (r *jsonRecord) Index(i int) sql.Value {
 	return sql.FromAny(r.obj.Values[i])
 }
 
+// Len is the number of fields.
 func (r *jsonRecord) Len() int {
 	if r.obj == nil {
 		return 1
@@ -310,6 +313,7 @@ func (r *jsonRecord) Len() int {
 	return len(r.obj.Keys)
 }
 
+// Name is a field's key, or _N.
 func (r *jsonRecord) Name(i int) string {
 	if r.obj == nil || i >= len(r.obj.Keys) {
 		return "_" + fmt.Sprint(i+1)

@@ -15,8 +15,6 @@ const (
 	CodeParseExpectedKeyword  = "ParseExpectedKeyword"
 	CodeParseExpectedExpr     = "ParseExpectedExpression"
 	CodeParseUnsupportedCall  = "UnsupportedFunction"
-	CodeParseInvalidArity     = "IncorrectSqlFunctionArgumentType"
-	CodeParseUnsupportedAlias = "ParseUnsupportedAlias"
 	CodeParseInvalidType      = "ParseInvalidTypeParam"
 	CodeParseAggregateMix     = "ParseInvalidContextForWildcardInSelectList"
 	CodeParseAsteriskNotAlone = "ParseAsteriskIsNotAloneInSelectList"
@@ -29,9 +27,6 @@ const (
 	CodeLikeInvalidInputs     = "LikeInvalidInputs"
 	CodeInvalidDataType       = "InvalidDataType"
 	CodeNegativeLimit         = "EvaluatorNegativeLimit"
-	CodeIntegerOverflow       = "IntegerOverflow"
-	CodeUnsupportedSyntax     = "UnsupportedSyntax"
-	CodeMissingRequiredParam  = "MissingRequiredParameter"
 )
 
 // errorf returns an S3 Select error: a 400 with code and a message that

@@ -243,19 +243,20 @@ type between struct {
 }
 
 func (e *between) eval(rec Record) (Value, error) {
-	ge, err := (&compare{op: ">=", l: e.x, r: e.lo}).eval(rec)
-	if err != nil {
-		return ge, err
+	var vals [3]Value
+	for i, x := range []Expr{e.x, e.lo, e.hi} {
+		v, err := x.eval(rec)
+		if err != nil || v.IsAbsent() {
+			return NullValue, err
+		}
+		vals[i] = v
 	}
-	le, err := (&compare{op: "<=", l: e.x, r: e.hi}).eval(rec)
-	if err != nil {
-		return le, err
+	lo, ok1 := compareValues(vals[0], vals[1])
+	hi, ok2 := compareValues(vals[0], vals[2])
+	if !ok1 || !ok2 {
+		return NullValue, nil
 	}
-	v, err := (&logical{l: &literal{ge}, r: &literal{le}}).eval(rec)
-	if err != nil || !e.not {
-		return v, err
-	}
-	return (&notExpr{x: &literal{v}}).eval(rec)
+	return BoolValue((lo >= 0 && hi <= 0) != e.not), nil
 }
 
 // concatExpr is ||.

@@ -9,7 +9,7 @@ var aggregateNames = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "M
 // and max (-1 for any number).
 var scalarArity = map[string][2]int{
 	"LOWER": {1, 1}, "UPPER": {1, 1}, "CHAR_LENGTH": {1, 1}, "CHARACTER_LENGTH": {1, 1},
-	"COALESCE": {1, -1}, "NULLIF": {2, 2}, "ABS": {1, 1}, "SUBSTRING": {2, 3}, "TRIM": {1, 1},
+	"COALESCE": {1, -1}, "NULLIF": {2, 2}, "ABS": {1, 1},
 }
 
 // call reads the arguments of a function whose name and ( were read.
