@@ -32,6 +32,10 @@ func TestEvaluate(t *testing.T) {
 		`<Rule><ID>versions</ID><Status>Enabled</Status><Filter><Prefix>v/</Prefix></Filter>
 			<NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>
 			<Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration></Rule>`,
+		`<Rule><ID>nt</ID><Status>Enabled</Status><Filter><Prefix>nt/</Prefix></Filter>
+			<NoncurrentVersionTransition><NoncurrentDays>5</NoncurrentDays><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition></Rule>`,
+		`<Rule><ID>dated</ID><Status>Enabled</Status><Filter><Prefix>d/</Prefix></Filter>
+			<Transition><Date>2030-01-10T00:00:00Z</Date><StorageClass>GLACIER_IR</StorageClass></Transition></Rule>`,
 	))
 	at := func(days float64) time.Time { return t0.Add(time.Duration(days * float64(day))) }
 	cases := []struct {
@@ -55,6 +59,11 @@ func TestEvaluate(t *testing.T) {
 		{"lone delete marker removed", Version{Key: "v/a", IsLatest: true, DeleteMarker: true, Alone: true, LastModified: t0}, at(0), Action{DeleteVersion, "", "versions"}},
 		{"marker hiding versions kept", Version{Key: "v/a", IsLatest: true, DeleteMarker: true, LastModified: t0}, at(100), Action{}},
 		{"current v/ object kept", Version{Key: "v/a", IsLatest: true, LastModified: t0}, at(100), Action{}},
+		{"noncurrent moved after NoncurrentDays", Version{Key: "nt/a", NoncurrentSince: t0, StorageClass: "STANDARD"}, at(5), Action{ChangeClass, "GLACIER", "nt"}},
+		{"noncurrent not yet moved", Version{Key: "nt/a", NoncurrentSince: t0, StorageClass: "STANDARD"}, at(4), Action{}},
+		{"current nt/ object not moved", Version{Key: "nt/a", IsLatest: true, LastModified: t0}, at(50), Action{}},
+		{"dated transition before its date", Version{Key: "d/a", IsLatest: true, LastModified: t0}, time.Date(2030, 1, 9, 23, 0, 0, 0, time.UTC), Action{}},
+		{"dated transition on its date", Version{Key: "d/a", IsLatest: true, LastModified: t0}, time.Date(2030, 1, 10, 0, 0, 0, 0, time.UTC), Action{ChangeClass, "GLACIER_IR", "dated"}},
 	}
 	for _, c := range cases {
 		if got := cfg.Evaluate(c.v, c.now, day); got != c.want {
