@@ -14,9 +14,5 @@ func (s *Store) Identities() *iam.Store { return iam.Open(s.opts.Dir, s.log) }
 // keys, identity policies and server-wide public access block; the
 // server re-reads them whenever `cairn admin` changes them.
 func (s *Store) configureIdentity(cfg *s3api.Config) {
-	ids := s.Identities()
-	cfg.Identities = ids
-	if cfg.Credentials == nil {
-		cfg.Credentials = ids
-	}
+	cfg.Identities = s.Identities()
 }

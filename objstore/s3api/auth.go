@@ -40,9 +40,11 @@ func (s *Server) authenticate(rq *request) error {
 	return nil
 }
 
-// credentials resolves the root credential and any others configured.
+// credentials resolves the root credential, the users' keys and any
+// others configured.
 type credentials struct {
 	root  Credential
+	users sigv4.Credentials
 	extra sigv4.Credentials
 }
 
@@ -50,8 +52,13 @@ func (c credentials) SecretKey(accessKey string) (string, bool) {
 	if accessKey == c.root.AccessKey && c.root.SecretKey != "" {
 		return c.root.SecretKey, true
 	}
-	if c.extra != nil {
-		return c.extra.SecretKey(accessKey)
+	for _, src := range []sigv4.Credentials{c.users, c.extra} {
+		if src == nil {
+			continue
+		}
+		if secret, ok := src.SecretKey(accessKey); ok {
+			return secret, true
+		}
 	}
 	return "", false
 }

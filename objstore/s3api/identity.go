@@ -56,10 +56,23 @@ func (s *Server) principal(rq *request) *principal {
 			}
 		}
 	}
+	if rq.auth.accessKey != s.cfg.Root.AccessKey && !s.actsForRoot(rq.auth.accessKey) {
+		// A user's key removed since its signature was checked: nobody.
+		return &principal{}
+	}
 	// The root credential, and keys of Config.Credentials, which act for
 	// the root.
 	acct := s.rootAccount()
 	return &principal{Requester: policy.Requester{Account: acct, ARN: policy.AccountRoot(acct)}, root: true, id: acct}
+}
+
+// actsForRoot tells whether a key of Config.Credentials acts for the root.
+func (s *Server) actsForRoot(accessKey string) bool {
+	if s.cfg.Credentials == nil {
+		return false
+	}
+	_, ok := s.cfg.Credentials.SecretKey(accessKey)
+	return ok
 }
 
 // identityDecision is what the principal's identity policies say.

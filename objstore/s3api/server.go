@@ -34,8 +34,8 @@ type Config struct {
 	Domains []string
 	// Root is the credential of the store's owner.
 	Root Credential
-	// Credentials resolves further access keys; optional. Keys it knows
-	// and Identities does not act for the root.
+	// Credentials resolves further access keys that act for the root;
+	// optional.
 	Credentials sigv4.Credentials
 	// Identities resolves the users behind access keys, their identity
 	// policies and the server-wide public access block; optional.
@@ -88,7 +88,7 @@ func New(store objstore.Store, cfg Config) *Server {
 	s := &Server{
 		store:    store,
 		cfg:      cfg,
-		verifier: &sigv4.Verifier{Credentials: credentials{root: cfg.Root, extra: cfg.Credentials}},
+		verifier: &sigv4.Verifier{Credentials: credentials{root: cfg.Root, users: cfg.Identities, extra: cfg.Credentials}},
 		log:      cfg.Logger,
 		owner:    owner{ID: ownerID(cfg.Root), DisplayName: "cairn"},
 		hostID:   "cairn",
