@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -34,6 +35,9 @@ type listing struct {
 	// meta tells that the objects' infos carry their user metadata
 	// (objstore.ListOptions.WithMetadata): their attributes need no HEAD.
 	meta bool
+	// mu guards entries once the listing is a directory's: the mount's
+	// own changes are applied to it (see listing.go).
+	mu sync.RWMutex
 }
 
 // listEntry is one name of a listing: a directory (a common prefix) or
@@ -41,6 +45,9 @@ type listing struct {
 type listEntry struct {
 	dir  bool
 	info objstore.ObjectInfo
+	// local: a file made or stored here since the listing; its info is
+	// not known.
+	local bool
 }
 
 // list lists the directory whose keys start with prefix, skipping (and
@@ -105,22 +112,21 @@ func (n *node) setListing(l *listing) {
 	}
 }
 
-// stat finds the attributes of entry name of directory n in the store.
-// known, when set, are attributes already held for it: they are kept if
-// a fresh listing shows the same ETag.
-func (n *node) stat(ctx context.Context, name string, known *attrs) (attrs, error) {
+// stat finds the attributes of entry name of directory n: from its
+// listing when that decides (see listing.go), else from the store.
+func (n *node) stat(ctx context.Context, name string) (attrs, error) {
 	key := n.childKey(name)
-	if l := n.freshListing(); l != nil {
-		e, ok := l.entries[name]
+	if l := n.listingNow(ctx); l != nil {
+		e, ok := l.get(name)
 		switch {
 		case !ok:
 			return attrs{}, fmt.Errorf("stat %s: %w", key, syscall.ENOENT)
 		case e.dir:
 			return n.fsys.dirAttrs(ctx, key+"/")
+		case e.local:
+			return n.fsys.fileAttrs(ctx, key)
 		case l.meta:
 			return attrsOf(e.info, false, n.fsys.opts), nil
-		case known != nil && !known.isDir() && known.etag == e.info.ETag:
-			return *known, nil
 		}
 		return n.fsys.fileAttrs(ctx, key)
 	}
@@ -204,19 +210,18 @@ func (n *node) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*fs
 	if errno := n.fsys.settleKey(ctx, n.childKey(name)); errno != 0 {
 		return nil, errno
 	}
-	var known *attrs
 	var since time.Time
 	if ch := n.GetChild(name); ch != nil {
 		cn := ch.Operations().(*node)
 		if cn.lookupHeld(out) {
 			return ch, 0
 		}
-		known, since = cn.attrsFetched()
+		_, since = cn.attrsFetched()
 	}
 	if a, ok := n.aheadAttrs(ctx, name, since); ok {
 		return n.attach(ctx, name, a, out), 0
 	}
-	a, err := n.stat(ctx, name, known)
+	a, err := n.stat(ctx, name)
 	if err != nil {
 		return nil, toErrno(err)
 	}
@@ -246,30 +251,27 @@ func (n *node) attach(ctx context.Context, name string, a attrs, out *fuse.Entry
 // Readdir lists the directory: what the store holds below it, and files
 // created here and not stored yet.
 func (n *node) Readdir(ctx context.Context) (fs.DirStream, syscall.Errno) {
-	prefix := n.dirKey()
-	l, err := n.fsys.list(ctx, prefix)
+	l, err := n.relist(ctx)
 	if err != nil {
 		return nil, toErrno(err)
 	}
-	l.prefix = prefix
-	l.names = make([]string, 0, len(l.entries))
-	for name := range l.entries {
-		l.names = append(l.names, name)
-	}
-	slices.Sort(l.names)
-	n.setListing(l)
+	l.mu.RLock()
 	entries := make([]fuse.DirEntry, 0, len(l.entries))
 	for name, e := range l.entries {
 		mode := uint32(syscall.S_IFREG)
 		if e.dir {
 			mode = syscall.S_IFDIR
-		} else if ch := n.GetChild(name); ch != nil {
-			mode = ch.StableAttr().Mode
 		}
 		entries = append(entries, fuse.DirEntry{Name: name, Mode: mode})
 	}
+	l.mu.RUnlock()
+	for i, e := range entries {
+		if ch := n.GetChild(e.Name); ch != nil && e.Mode != syscall.S_IFDIR {
+			entries[i].Mode = ch.StableAttr().Mode
+		}
+	}
 	for name, ch := range n.Children() {
-		if _, ok := l.entries[name]; !ok && ch.Operations().(*node).isLocal() {
+		if _, ok := l.get(name); !ok && ch.Operations().(*node).isLocal() {
 			entries = append(entries, fuse.DirEntry{Name: name, Mode: ch.StableAttr().Mode})
 		}
 	}

@@ -94,12 +94,23 @@ func (d *dirHandle) Lookup(ctx context.Context, name string, out *fuse.EntryOut)
 // listedAttrs returns the attributes of file name from the directory's
 // fresh listing, when it carries the objects' metadata.
 func (n *node) listedAttrs(name string) (attrs, bool) {
-	l := n.freshListing()
+	return n.attrsIn(n.freshListing(), name)
+}
+
+// listedAttrsNow is listedAttrs from the directory's listing made again
+// when stale (see listingNow).
+func (n *node) listedAttrsNow(ctx context.Context, name string) (attrs, bool) {
+	return n.attrsIn(n.listingNow(ctx), name)
+}
+
+// attrsIn returns the attributes of file name from l, when it carries
+// the objects' metadata.
+func (n *node) attrsIn(l *listing, name string) (attrs, bool) {
 	if l == nil || !l.meta {
 		return attrs{}, false
 	}
-	e, ok := l.entries[name]
-	if !ok || e.dir {
+	e, ok := l.get(name)
+	if !ok || e.dir || e.local {
 		return attrs{}, false
 	}
 	return attrsOf(e.info, false, n.fsys.opts), true

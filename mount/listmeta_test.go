@@ -2,12 +2,16 @@ package mount
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -64,5 +68,48 @@ func TestLongListingWithoutHeads(t *testing.T) {
 				t.Errorf("ls -l on a plain listing made %d HEADs for %d files: where did the attributes come from?", h, n)
 			}
 		})
+	}
+}
+
+// listCounter is a Store that counts ListObjects calls.
+type listCounter struct {
+	objstore.Store
+	lists atomic.Int32
+}
+
+func (c *listCounter) ListObjects(ctx context.Context, bucket string, opts objstore.ListOptions) (objstore.ListResult, error) {
+	c.lists.Add(1)
+	return c.Store.ListObjects(ctx, bucket, opts)
+}
+
+// TestFillNewDirectoryWithoutListingEach creates files in a directory
+// made through the mount, as tar x does: the lookups of the new names
+// are answered from the directory's own listing, not with a listing
+// request each, and the directory then lists every file.
+func TestFillNewDirectoryWithoutListingEach(t *testing.T) {
+	st := &listCounter{Store: newStore(t)}
+	fsys, dir := mountStore(t, st, Options{MetadataTTL: time.Minute})
+	if err := os.Mkdir(filepath.Join(dir, "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st.lists.Store(0)
+	const n = 40
+	var want []string
+	for i := range n {
+		name := fmt.Sprintf("f%02d", i)
+		want = append(want, name)
+		if err := os.WriteFile(filepath.Join(dir, "new", name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l := st.lists.Load(); l > 2 {
+		t.Errorf("creating %d files in a new directory made %d listings", n, l)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new", "absent")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stat of a name never made: %v", err)
+	}
+	settle(t, fsys)
+	if got := names(t, filepath.Join(dir, "new")); !slices.Equal(got, want) {
+		t.Errorf("new lists %v", got)
 	}
 }

@@ -36,9 +36,10 @@ type node struct {
 	local    bool      // the object was never stored
 	removed  bool      // unlinked while open
 	opens    int
-	keepETag string   // the ETag whose content the kernel page cache holds
-	target   string   // symlink target, once read
-	list     *listing // directories: the last listing
+	keepETag string     // the ETag whose content the kernel page cache holds
+	target   string     // symlink target, once read
+	list     *listing   // directories: the last listing
+	listMu   sync.Mutex // directories: one listing made again at a time
 
 	// Write-back (see writeback.go).
 	gen      uint64                 // bumped by every change of the staged content or attributes
@@ -143,6 +144,10 @@ func (n *node) refreshLocked(ctx context.Context) syscall.Errno {
 		n.updateLocked(a)
 		return 0
 	}
+	if a, ok := pn.listedAttrsNow(ctx, name); ok && !n.a.isDir() {
+		n.updateLocked(a)
+		return 0
+	}
 	if !n.a.isDir() {
 		// A file is still a file while its object is there: one HEAD.
 		a, err := n.fsys.fileAttrs(ctx, pn.childKey(name))
@@ -154,8 +159,7 @@ func (n *node) refreshLocked(ctx context.Context) syscall.Errno {
 			return toErrno(err)
 		}
 	}
-	known := n.a
-	a, err := pn.stat(ctx, name, &known)
+	a, err := pn.stat(ctx, name)
 	if err != nil {
 		return toErrno(err)
 	}

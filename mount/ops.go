@@ -33,8 +33,10 @@ func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.En
 	if err := n.fsys.putMarker(ctx, n.childKey(name)+"/", a); err != nil {
 		return nil, toErrno(err)
 	}
-	n.forgetListing()
-	return n.attach(ctx, name, a, out), 0
+	n.listed(name, true, false)
+	in := n.attach(ctx, name, a, out)
+	in.Operations().(*node).newEmptyListing()
+	return in, 0
 }
 
 // Symlink stores a symlink as s3fs does: an object of mode S_IFLNK whose
@@ -53,7 +55,7 @@ func (n *node) Symlink(ctx context.Context, target, name string, out *fuse.Entry
 		return nil, toErrno(err)
 	}
 	a.size, a.etag = info.Size, info.ETag
-	n.forgetListing()
+	n.listed(name, false, false)
 	in := n.attach(ctx, name, a, out)
 	cn := in.Operations().(*node)
 	cn.mu.Lock()
@@ -83,7 +85,7 @@ func (n *node) Unlink(ctx context.Context, name string) syscall.Errno {
 		return toErrno(err)
 	}
 	n.fsys.invalidate(key)
-	n.forgetListing()
+	n.listed(name, false, true)
 	return 0
 }
 
@@ -170,7 +172,7 @@ func (n *node) Rmdir(ctx context.Context, name string) syscall.Errno {
 	if err != nil && !errors.Is(err, objstore.ErrNoSuchKey) {
 		return toErrno(err)
 	}
-	n.forgetListing()
+	n.listed(name, true, true)
 	return 0
 }
 

@@ -37,7 +37,7 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 		return syscall.EINVAL
 	}
 	if flags&renameNoReplace != 0 {
-		if _, err := np.stat(ctx, newName, nil); err == nil {
+		if _, err := np.stat(ctx, newName); err == nil {
 			return syscall.EEXIST
 		}
 	}
@@ -56,8 +56,13 @@ func (n *node) Rename(ctx context.Context, name string, newParent fs.InodeEmbedd
 	} else {
 		err = n.fsys.moveObject(ctx, src, dst)
 	}
-	n.forgetListing()
-	np.forgetListing()
+	if err != nil || a.isDir() {
+		n.forgetListing()
+		np.forgetListing()
+	} else {
+		n.listed(name, false, true)
+		np.listed(newName, false, false)
+	}
 	if err != nil {
 		n.fsys.log.Error("rename", "from", src, "to", dst, "err", err)
 		return toErrno(err)
@@ -89,7 +94,7 @@ func (n *node) settleRename(ctx context.Context, src, dst string, replaced, move
 func (n *node) entryAttrs(ctx context.Context, name string) (attrs, syscall.Errno) {
 	ch := n.GetChild(name)
 	if ch == nil {
-		a, err := n.stat(ctx, name, nil)
+		a, err := n.stat(ctx, name)
 		return a, toErrno(err)
 	}
 	cn := ch.Operations().(*node)

@@ -64,10 +64,10 @@ func newStatahead(prefix string, l *listing, opts Options) *statahead {
 	s := &statahead{ctx: ctx, cancel: cancel, prefix: prefix,
 		entries: make([]*aheadAttrs, len(names)), index: make(map[string]int, len(names))}
 	for i, name := range names {
-		e := l.entries[name]
+		e, _ := l.get(name)
 		s.entries[i] = &aheadAttrs{name: name, dir: e.dir, done: make(chan struct{})}
 		s.index[name] = i
-		if l.meta && !e.dir {
+		if l.meta && !e.dir && !e.local {
 			// The listing carries the attributes: nothing to read.
 			a := s.entries[i]
 			a.claimed.Store(true)

@@ -236,13 +236,6 @@ func (n *node) sync(ctx context.Context) syscall.Errno {
 	return errno
 }
 
-// forgetParentListing drops the listing of the node's directory.
-func (n *node) forgetParentListing() {
-	if _, parent := n.Parent(); parent != nil {
-		parent.Operations().(*node).forgetListing()
-	}
-}
-
 // Create creates a file with empty staged content; it is stored when
 // first flushed.
 func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint32, out *fuse.EntryOut) (*fs.Inode, fs.FileHandle, uint32, syscall.Errno) {
@@ -264,7 +257,7 @@ func (n *node) Create(ctx context.Context, name string, flags uint32, mode uint3
 		return nil, nil, 0, errno
 	}
 	cn.fillLocked(&out.Attr)
-	n.forgetListing()
+	n.listed(name, false, false)
 	// A new file stays in the tree until stored, even once the kernel
 	// forgets it: it is listed from there (see writeBackOne).
 	var in *fs.Inode

@@ -164,7 +164,7 @@ func (n *node) storedLocked(j *uploadJob, info objstore.ObjectInfo) {
 	n.local = false
 	n.upErr = 0
 	n.a.etag = info.ETag
-	n.forgetParentListing()
+	n.listedParent(false, false)
 	if n.gen != j.gen {
 		n.ed = nil
 		return

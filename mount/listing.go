@@ -1,0 +1,122 @@
+package mount
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// A directory's listing answers the lookups of its entries while it is
+// younger than the metadata TTL: a name it lacks does not exist, and
+// when the store's listing carries user metadata a file's attributes
+// are in it. The mount's own changes in the directory (create, mkdir,
+// symlink, unlink, rename, an upload) are applied to it in place, and a
+// new directory starts with an empty one, so that a program filling a
+// directory (tar x, cp -r) has its lookups of new names answered without
+// a request each. Once stale, a listing of at most relistMax entries is
+// made again, once, by the next lookup that needs it: ls -l of a large
+// directory takes longer than the TTL, and one listing per TTL is
+// cheaper than a request per entry.
+const relistMax = 20_000
+
+// get returns entry name of the listing.
+func (l *listing) get(name string) (listEntry, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.entries[name]
+	return e, ok
+}
+
+// size returns the number of entries.
+func (l *listing) size() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.entries)
+}
+
+// put records entry name, made here.
+func (l *listing) put(name string, e listEntry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries[name] = e
+}
+
+// del removes entry name.
+func (l *listing) del(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.entries, name)
+}
+
+// listingNow returns the directory's listing, held or made again: nil
+// when it holds none or one too large to make again.
+func (n *node) listingNow(ctx context.Context) *listing {
+	n.mu.Lock()
+	l := n.list
+	n.mu.Unlock()
+	switch {
+	case l == nil:
+		return nil
+	case time.Since(l.at) < n.fsys.opts.MetadataTTL:
+		return l
+	case l.size() > relistMax:
+		return nil
+	}
+	n.listMu.Lock()
+	defer n.listMu.Unlock()
+	if l := n.freshListing(); l != nil {
+		return l // made by a lookup that came first
+	}
+	l, err := n.relist(ctx)
+	if err != nil {
+		n.fsys.log.Warn("list directory", "prefix", n.dirKey(), "err", err)
+		return nil
+	}
+	return l
+}
+
+// relist lists the directory and makes that its listing.
+func (n *node) relist(ctx context.Context) (*listing, error) {
+	prefix := n.dirKey()
+	l, err := n.fsys.list(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	l.prefix = prefix
+	l.names = make([]string, 0, len(l.entries))
+	for name := range l.entries {
+		l.names = append(l.names, name)
+	}
+	slices.Sort(l.names)
+	n.setListing(l)
+	return l, nil
+}
+
+// newEmptyListing gives a directory just made an empty listing.
+func (n *node) newEmptyListing() {
+	n.setListing(&listing{at: time.Now(), entries: map[string]listEntry{}, prefix: n.dirKey(), meta: true})
+}
+
+// listed applies a change made here to the directory's listing: entry
+// name now exists (a directory, or a file whose attributes the store
+// has to give), or, with gone, no longer does.
+func (n *node) listed(name string, dir, gone bool) {
+	n.mu.Lock()
+	l := n.list
+	n.mu.Unlock()
+	switch {
+	case l == nil:
+	case gone:
+		l.del(name)
+	default:
+		l.put(name, listEntry{dir: dir, local: !dir})
+	}
+}
+
+// listedParent applies a change of the node itself to its directory's
+// listing (see listed).
+func (n *node) listedParent(dir, gone bool) {
+	if name, parent := n.Parent(); parent != nil {
+		parent.Operations().(*node).listed(name, dir, gone)
+	}
+}
