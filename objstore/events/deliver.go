@@ -23,6 +23,9 @@ const (
 	DeliveryHeader = "X-Cairn-Delivery"
 )
 
+// errNoWebhook drops records whose target is not (or no longer) registered.
+var errNoWebhook = errors.New("no webhook registered under the target's name")
+
 // wake makes sure target's worker runs and looks at its queue again.
 func (d *Dispatcher) wake(target string) {
 	d.mu.Lock()

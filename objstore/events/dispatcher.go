@@ -230,6 +230,3 @@ func (d *Dispatcher) Close() error {
 	d.closeSubscribers()
 	return d.q.close()
 }
-
-// errNoWebhook drops records whose target is not (or no longer) registered.
-var errNoWebhook = errors.New("no webhook registered under the target's name")
