@@ -122,7 +122,7 @@ func openInput(ctx context.Context, req *Request, q *sql.Query, obj Object) (*so
 		src.closers = append(src.closers, j)
 		return src, nil
 	}
-	if src.records, err = openCSV(r, in.CSV, src); err != nil {
+	if src.records, err = openCSV(ctx, r, in.CSV, src, obj); err != nil {
 		src.close()
 		return nil, err
 	}
@@ -147,20 +147,46 @@ func scanRange(sr *ScanRange, size int64, src *source) (start, length int64) {
 	return start, -1
 }
 
-func openCSV(r io.Reader, in *CSVInput, src *source) (input.Reader, error) {
+// openCSV reads CSV records. A scan range that starts past the header
+// still names the columns by it: the header is read from the object's
+// start.
+func openCSV(ctx context.Context, r io.Reader, in *CSVInput, src *source, obj Object) (input.Reader, error) {
 	opts := in.options()
-	if src.base > 0 {
-		opts.FileHeaderInfo = "NONE"
+	if src.base == 0 {
+		c, err := input.NewCSV(r, opts)
+		src.csv = c
+		return c, err
 	}
+	var header *input.Header
+	if opts.FileHeaderInfo == "USE" {
+		var err error
+		if header, err = readHeader(ctx, obj, opts); err != nil {
+			return nil, err
+		}
+	}
+	opts.FileHeaderInfo = "NONE"
 	c, err := input.NewCSV(r, opts)
 	if err != nil {
 		return nil, err
 	}
-	if src.base > 0 {
-		if err := c.SkipPartial(); err != nil && !errors.Is(err, io.EOF) {
-			return nil, err
-		}
+	c.SetHeader(header)
+	if err := c.SkipPartial(); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
 	}
 	src.csv = c
 	return c, nil
+}
+
+// readHeader reads the header line at the start of the object.
+func readHeader(ctx context.Context, obj Object, opts input.CSVOptions) (*input.Header, error) {
+	rc, err := obj.Open(ctx, 0, -1)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	c, err := input.NewCSV(io.LimitReader(rc, input.MaxRecordSize+1), opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.Header(), nil
 }

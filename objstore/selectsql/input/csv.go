@@ -78,6 +78,16 @@ func NewCSV(r io.Reader, opts CSVOptions) (*CSV, error) {
 	return c, nil
 }
 
+// Header is the header of a file read with FileHeaderInfo USE, else nil.
+func (c *CSV) Header() *Header { return c.header }
+
+// SetHeader names the columns by a header read elsewhere (the start of
+// an object whose scan range starts later).
+func (c *CSV) SetHeader(h *Header) {
+	c.header = h
+	c.rec.header = h
+}
+
 // Consumed is the number of input bytes read through the last record.
 func (c *CSV) Consumed() int64 { return c.lines.consumed }
 
