@@ -29,6 +29,8 @@ type Task struct {
 	Attempts  int       `json:"attempts,omitempty"`
 	NextTry   time.Time `json:"nextTry,omitzero"`
 	LastError string    `json:"lastError,omitempty"`
+	// held keeps a task just added from being taken until Release.
+	held bool
 }
 
 // Queue is a persistent queue of tasks: one file per task in a folder,
@@ -87,8 +89,11 @@ func (q *Queue) read(id string) (Task, error) {
 	return t, nil
 }
 
-// Add puts a task on the queue durably and returns it with its ID.
+// Add puts a task on the queue durably and returns it with its ID. The
+// task is held: Due does not return it until Release, though after a
+// restart it is due at once.
 func (q *Queue) Add(t Task) (Task, error) {
+	t.held = true
 	q.mu.Lock()
 	id := time.Now().UnixNano()
 	if id <= q.last {
@@ -103,14 +108,25 @@ func (q *Queue) Add(t Task) (Task, error) {
 	return t, nil
 }
 
+// Release lets Due return a task that Add held.
+func (q *Queue) Release(t Task) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if cur, ok := q.tasks[t.ID]; ok {
+		cur.held = false
+		q.tasks[t.ID] = cur
+	}
+}
+
 // Update rewrites a task that is on the queue (its attempts and next try).
 func (q *Queue) Update(t Task) error {
 	q.mu.Lock()
-	_, ok := q.tasks[t.ID]
+	cur, ok := q.tasks[t.ID]
 	q.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("task %s is not queued", t.ID)
 	}
+	t.held = cur.held
 	return q.write(t)
 }
 
@@ -158,6 +174,10 @@ func (q *Queue) Due(now time.Time, max int) ([]Task, time.Time) {
 	waiting := map[string]bool{}
 	for _, t := range all {
 		k := t.Bucket + "/" + t.Key
+		if t.held {
+			waiting[k] = true
+			continue
+		}
 		if t.NextTry.After(now) {
 			if next.IsZero() || t.NextTry.Before(next) {
 				next = t.NextTry

@@ -19,6 +19,10 @@ func TestQueueSurvivesReopenInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if due, _ := q.Due(time.Now(), 10); len(due) != len(added) {
+			t.Fatalf("a task was due before its release")
+		}
+		q.Release(tk)
 		added = append(added, tk)
 	}
 	if err := q.Done(added[1]); err != nil {
@@ -61,9 +65,11 @@ func TestQueueDueIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 5 {
-		if _, err := q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "k"}); err != nil {
+		tk, err := q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "k"})
+		if err != nil {
 			t.Fatal(err)
 		}
+		q.Release(tk)
 	}
 	now := time.Now()
 	due, next := q.Due(now, 3)
@@ -115,9 +121,17 @@ func TestQueueKeepsKeyOrderBehindRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, _ := q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "k", VersionID: "1"})
-	q.Add(Task{Kind: KindDeleteMarker, Bucket: "b", Key: "k", VersionID: "2"})
-	q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "other", VersionID: "3"})
+	var first Task
+	for i, tk := range []Task{{Kind: KindVersion, Bucket: "b", Key: "k", VersionID: "1"}, {Kind: KindDeleteMarker, Bucket: "b", Key: "k", VersionID: "2"}, {Kind: KindVersion, Bucket: "b", Key: "other", VersionID: "3"}} {
+		tk, err := q.Add(tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Release(tk)
+		if i == 0 {
+			first = tk
+		}
+	}
 	first.Attempts, first.NextTry = 1, time.Now().Add(time.Hour)
 	if err := q.Update(first); err != nil {
 		t.Fatal(err)
@@ -129,5 +143,27 @@ func TestQueueKeepsKeyOrderBehindRetries(t *testing.T) {
 	due, _ = q.Due(time.Now().Add(2*time.Hour), 10)
 	if len(due) != 3 || due[0].VersionID != "1" || due[1].VersionID != "2" {
 		t.Fatalf("due later = %+v, want 1, 2, 3 in order", due)
+	}
+}
+
+func TestHeldTaskIsDueAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	q, err := OpenQueue(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Add(Task{Kind: KindVersion, Bucket: "b", Key: "k", VersionID: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := q.Due(time.Now(), 10); len(due) != 0 {
+		t.Fatal("a held task was due")
+	}
+	// The process died before releasing it: the task is not lost.
+	q2, err := OpenQueue(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := q2.Due(time.Now(), 10); len(due) != 1 || due[0].VersionID != "1" {
+		t.Fatalf("after a restart due = %+v, want the held task", due)
 	}
 }

@@ -99,19 +99,21 @@ func (r *Replicator) track(ctx context.Context, info objstore.ObjectInfo) objsto
 	return info
 }
 
-// enqueue marks a version PENDING, then queues it and wakes the worker:
-// in that order, so that the worker's COMPLETED always comes last.
+// enqueue queues a task durably, marks its version PENDING, and only
+// then lets the worker take it: the worker's COMPLETED always comes last,
+// and a crash between the two leaves a task that runs after the restart,
+// never a PENDING version nothing will replicate.
 func (r *Replicator) enqueue(ctx context.Context, t Task) error {
 	ctx = context.WithoutCancel(ctx)
-	if t.Kind == KindVersion {
-		if err := r.setStatus(ctx, t.Bucket, t.Key, t.VersionID, StatusPending); err != nil {
-			return err
-		}
-	}
-	if _, err := r.queue.Add(t); err != nil {
+	t, err := r.queue.Add(t)
+	if err != nil {
 		return err
 	}
-	r.signal()
+	defer r.signal()
+	defer r.queue.Release(t)
+	if t.Kind == KindVersion {
+		return r.setStatus(ctx, t.Bucket, t.Key, t.VersionID, StatusPending)
+	}
 	return nil
 }
 
