@@ -18,7 +18,7 @@ const (
 	taskTimeout = time.Hour
 )
 
-// run is the worker: it takes due tasks off the queue, one at a time, and
+// run is the worker: it takes due tasks off the queue, a batch at a time, and
 // the replicate-existing requests, until ctx ends.
 func (r *Replicator) run(ctx context.Context) {
 	defer close(r.done)
