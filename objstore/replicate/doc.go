@@ -4,7 +4,12 @@
 // override, optional delete-marker replication) decides which versions go
 // where; a Store wrapper marks each such version PENDING and puts it on a
 // persistent queue; a worker copies it and marks it COMPLETED, or FAILED
-// while its retries go on.
+// while its retries go on. A replica on the same store is marked REPLICA;
+// one on a remote endpoint is an ordinary write there.
+//
+// Versions written before the rules are replicated only on request
+// (Replicator.QueueExisting, or RequestExisting for the process that
+// holds the data directory), as S3 leaves them to Batch Replication.
 //
 // Destinations are buckets on the same store, named by S3's bucket ARN
 // (arn:aws:s3:::bucket), or buckets on any S3 endpoint registered as a
@@ -14,7 +19,7 @@
 //
 // What lives under the data directory's replication/ folder:
 //
-//	queue/     one file per version waiting to be replicated
-//	requests/  one file per replicate-existing request not yet taken
-//	targets.json  the remote targets and their credentials (mode 0600)
+//	queue/         one file per version or delete marker to replicate
+//	requests/      replicate-existing requests (.req) and their answers (.done)
+//	targets.json   the remote targets and their credentials (mode 0600)
 package replicate
