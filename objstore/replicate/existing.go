@@ -163,6 +163,9 @@ func (r *Replicator) takeRequests(ctx context.Context) {
 		return
 	}
 	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".done") {
+			removeStale(filepath.Join(dir, e.Name()))
+		}
 		id, ok := strings.CutSuffix(e.Name(), ".req")
 		if !ok || ctx.Err() != nil {
 			continue
@@ -194,4 +197,15 @@ func (r *Replicator) answer(ctx context.Context, path string) Answer {
 		return Answer{Queued: n, Error: err.Error()}
 	}
 	return Answer{Queued: n}
+}
+
+// staleAnswer is how long an answer nobody read is kept.
+const staleAnswer = time.Hour
+
+// removeStale removes an answer older than staleAnswer: the command that
+// asked gave up waiting for it.
+func removeStale(path string) {
+	if fi, err := os.Stat(path); err == nil && time.Since(fi.ModTime()) > staleAnswer {
+		os.Remove(path)
+	}
 }
