@@ -148,7 +148,7 @@ func TestVirtualHostedStyle(t *testing.T) {
 func TestNotImplementedIsNeverSilent(t *testing.T) {
 	e := newEnv(t)
 	e.do("PUT", "/subres", nil, nil)
-	for _, q := range []string{"inventory", "encryption", "website"} {
+	for _, q := range []string{"inventory", "analytics", "website"} {
 		resp := e.do("PUT", "/subres?"+q, []byte("<x/>"), nil)
 		if resp.StatusCode != 501 || readError(t, resp).Code != "NotImplemented" {
 			t.Errorf("PUT ?%s: %d, want 501 NotImplemented", q, resp.StatusCode)
