@@ -67,6 +67,7 @@ syncs:
 	if err := os.WriteFile(filepath.Join(folder, "todo.txt"), []byte("buy milk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	storeAll(t, photos) // a closed file is uploaded in the background
 	// The data directory is the daemon's: cp goes through it.
 	if got := e.ok("cp", "s3://photos/cat.jpg", "-"); got != "meow" {
 		t.Errorf("cat.jpg through the daemon = %q", got)
@@ -231,6 +232,7 @@ sys.stdin.read()
 	if err := os.WriteFile(filepath.Join(mnt, "closed.txt"), []byte("written and closed"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	fsyncFile(t, filepath.Join(mnt, "closed.txt")) // a closed file is uploaded in the background
 	st, _ := e.status()
 	if p := st.Units[0].PendingUploads; p == nil || *p != 1 {
 		t.Errorf("pending uploads with one file open and written: %v", deref(p))

@@ -45,6 +45,19 @@ func (w *workbench) stored(t *testing.T, key string) []byte {
 	return w.b.object(t, w.bucket, key)
 }
 
+// fsyncFile waits until the mount has stored the file at path.
+func fsyncFile(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		t.Fatalf("fsync %s: %v", path, err)
+	}
+}
+
 // storeAll waits until the mount on dir has stored every file written in
 // it: a closed file is uploaded in the background, and fsync of the
 // mount's root returns once every upload is done.
