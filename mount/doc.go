@@ -82,7 +82,8 @@
 //   - link (hard links): ENOTSUP
 //   - mknod (devices, FIFOs, sockets): ENOTSUP
 //   - rename with RENAME_EXCHANGE or RENAME_WHITEOUT: EINVAL
-//   - setxattr, removexattr: ENOTSUP; getxattr: ENODATA; listxattr: empty
+//   - setxattr, removexattr: ENOTSUP; listxattr: empty; getxattr: ENOSYS,
+//     which the kernel then answers itself with EOPNOTSUPP
 //   - fallocate: ENOTSUP (posix_fallocate then writes zeros itself)
 //   - ioctl: ENOTTY
 //   - file locks (flock, fcntl) are not sent to the mount: the kernel
