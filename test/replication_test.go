@@ -254,4 +254,10 @@ func TestReplication(t *testing.T) {
 	if _, ok := far.head(t, "remote-dst", "remote/b.txt"); !ok {
 		t.Error("a delete marker reached remote-dst although its rule does not replicate them")
 	}
+	// With no server holding the data directory, the command opens it
+	// itself; everything is replicated by now.
+	src.stop(t)
+	if out := src.cairnAdmin(t, "replicate-existing", "src"); !strings.Contains(out, "0 versions of src queued") {
+		t.Errorf("replicate-existing without a server said %q", out)
+	}
 }
