@@ -51,8 +51,12 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// WriteTo implements io.WriterTo, chunk by chunk.
+// WriteTo implements io.WriterTo, chunk by chunk; a long range is
+// decrypted ahead of the writes on a second goroutine.
 func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	if len(r.plain) == 0 && r.err == nil && r.end-r.pos >= pipelineMin {
+		return r.pipelinedWriteTo(w)
+	}
 	var total int64
 	for r.pos < r.end {
 		if len(r.plain) == 0 {
@@ -105,15 +109,8 @@ func (r *Reader) advance() error {
 
 // load makes sure buf holds chunk r.next, reading the header first.
 func (r *Reader) load() error {
-	if r.h == nil {
-		var h header
-		if _, err := r.src.ReadAt(h[:], 0); err != nil {
-			return fmt.Errorf("read header: %w", truncated(err))
-		}
-		if err := h.check(r.k); err != nil {
-			return fmt.Errorf("%v: %w", err, ErrTampered)
-		}
-		r.h = &h
+	if err := r.readHeader(); err != nil {
+		return err
 	}
 	if r.next >= r.bufFirst && r.next < r.bufFirst+r.bufCount {
 		return nil
@@ -140,6 +137,22 @@ func (r *Reader) load() error {
 		}
 	}
 	r.bufFirst, r.bufCount = r.next, count
+	return nil
+}
+
+// readHeader reads and checks the header, once.
+func (r *Reader) readHeader() error {
+	if r.h != nil {
+		return nil
+	}
+	var h header
+	if _, err := r.src.ReadAt(h[:], 0); err != nil {
+		return fmt.Errorf("read header: %w", truncated(err))
+	}
+	if err := h.check(r.k); err != nil {
+		return fmt.Errorf("%v: %w", err, ErrTampered)
+	}
+	r.h = &h
 	return nil
 }
 
