@@ -234,7 +234,7 @@ func TestAccessPublicBucket(t *testing.T) {
 }
 
 // TestAccessIPConditions allows and denies by the client's address (the
-// tests connect from 127.0.0.1).
+// tests connect from 127.0.0.1), and by the tags of the object read.
 func TestAccessIPConditions(t *testing.T) {
 	s := startServe(t)
 	loopbackOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
@@ -257,6 +257,16 @@ func TestAccessIPConditions(t *testing.T) {
 		s3Step{as: rootKey, op: "delete_bucket_policy", params: p("Bucket", "lan"), want: "OK"},
 		s3Step{as: rootKey, op: "get_object", params: p("Bucket", "lan", "Key", "doc"), want: "OK"},
 	)
+	wantGet(t, s.endpoint+"/lan/doc", 403, "AccessDenied")
+
+	// Objects tagged public=yes are readable by anyone.
+	byTag := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+		"Resource":"arn:aws:s3:::lan/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/public":"yes"}}}]}`
+	s3Steps(t, s.endpoint,
+		s3Step{as: rootKey, op: "put_object", params: p("Bucket", "lan", "Key", "flyer", "Body", "open", "Tagging", "public=yes"), want: "OK"},
+		s3Step{as: rootKey, op: "put_bucket_policy", params: p("Bucket", "lan", "Policy", byTag), want: "OK"},
+	)
+	wantGet(t, s.endpoint+"/lan/flyer", 200, "open")
 	wantGet(t, s.endpoint+"/lan/doc", 403, "AccessDenied")
 }
 

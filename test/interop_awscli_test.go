@@ -241,7 +241,7 @@ func TestAWSCLIErrors(t *testing.T) {
 		{[]string{"s3api", "create-bucket", "--bucket", "Bad_Name"}, "InvalidBucketName"},
 		{[]string{"s3api", "get-object", "--bucket", "missing-bucket", "--key", "k", os.DevNull}, "NoSuchBucket"},
 		{[]string{"s3api", "put-bucket-acl", "--bucket", "missing-bucket", "--acl", "public-read"}, "AccessControlListNotSupported"},
-		{[]string{"s3api", "get-bucket-policy", "--bucket", "missing-bucket"}, "NotImplemented"},
+		{[]string{"s3api", "get-bucket-policy", "--bucket", "missing-bucket"}, "NoSuchBucket"},
 	}
 	for _, c := range cases {
 		out, err := s.try(t, awsCLI(t), append([]string{"--endpoint-url", s.endpoint}, c.args...)...)

@@ -145,9 +145,7 @@ func (s *Server) existingTags(ctx context.Context, t target) func() objstore.Tag
 	return func() objstore.Tags {
 		if !done {
 			done = true
-			if info, err := s.store.HeadObject(ctx, t.bucket, t.key, objstore.GetOptions{VersionID: t.versionID}); err == nil {
-				tags = info.Tags
-			}
+			tags, _, _ = s.store.GetObjectTagging(ctx, t.bucket, t.key, t.versionID)
 		}
 		return tags
 	}
