@@ -138,8 +138,8 @@ func plainInline(rec *versionRecord, data []byte, k *sse.DataKey) ([]byte, error
 }
 
 // encryptTo returns the writer a body goes through into f: f itself, or
-// an encrypting writer when k is set. Close ends the encryption (and
-// leaves f open).
+// when k is set a writer that encrypts on a goroutine of its own, while
+// the next bytes are read. Close ends the encryption (and leaves f open).
 func encryptTo(f *os.File, k *sse.DataKey) (io.WriteCloser, error) {
 	if k == nil {
 		return nopWriteCloser{f}, nil
@@ -148,7 +148,7 @@ func encryptTo(f *os.File, k *sse.DataKey) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encrypt %s: %w", f.Name(), err)
 	}
-	return w, nil
+	return sse.NewPipeWriter(w), nil
 }
 
 type nopWriteCloser struct{ io.Writer }

@@ -186,6 +186,11 @@ func (s *Store) writeFile(ctx context.Context, r io.Reader, head []byte, h *hash
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			w.Close() // stops the encryption; the file is discarded
+		}
+	}()
 	h.Write(head)
 	if _, err := w.Write(head); err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.Name(), err)
