@@ -97,6 +97,7 @@ func presignURL(t *testing.T, s *server, extra ...string) string {
 // with a pre-signed PUT and reads the object back once the bucket's CORS
 // rules allow that origin, and fails to without them.
 func TestCORSBrowser(t *testing.T) {
+	t.Parallel()
 	browser := chromium(t)
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "webapp")

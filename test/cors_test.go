@@ -36,6 +36,7 @@ const corsRules = `{"CORSRules":[
 // matching rule's headers, 403 for an origin, method or header no rule
 // allows, and the configuration's own API through the aws CLI.
 func TestCORSPreflight(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "site")
 	s.awsFails(t, "NoSuchCORSConfiguration", "s3api", "get-bucket-cors", "--bucket", "site")
@@ -112,6 +113,7 @@ func TestCORSPreflight(t *testing.T) {
 
 // TestCORSValidation: configurations S3 refuses are refused with its codes.
 func TestCORSValidation(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "rules")
 	bad := []struct{ doc, code string }{

@@ -57,6 +57,7 @@ func wrongMFA(t *testing.T, serial, secret string) string {
 // versioning need the current TOTP code of the requester's own device; a
 // wrong code, or another user's device, is refused.
 func TestMFADelete(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	serial, secret := mfaDevice(t, s, "root")
 	if list := s.run(t, cairnBinary(t), "admin", "mfa", "list", "--data", s.dataDir); !strings.Contains(list, serial) {

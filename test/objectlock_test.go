@@ -49,6 +49,7 @@ func isoIn(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.
 // nor have its retention shortened, weakened to GOVERNANCE or bypassed;
 // it can be extended, and deleting without a version ID only hides it.
 func TestObjectLockCompliance(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "worm", "--object-lock-enabled-for-bucket")
 	var ver struct{ Status string }
@@ -102,6 +103,7 @@ func TestObjectLockCompliance(t *testing.T) {
 // TestObjectLockGovernance: a GOVERNANCE version is deleted or shortened
 // only with x-amz-bypass-governance-retention.
 func TestObjectLockGovernance(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "gov", "--object-lock-enabled-for-bucket")
 	id := putVersion(t, s, "gov", "draft", "--object-lock-mode", "GOVERNANCE", "--object-lock-retain-until-date", isoIn(48*time.Hour))
@@ -123,6 +125,7 @@ func TestObjectLockGovernance(t *testing.T) {
 // TestObjectLockLegalHold: a legal hold blocks deletes, even with bypass,
 // until it is removed.
 func TestObjectLockLegalHold(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "held", "--object-lock-enabled-for-bucket")
 	id := putVersion(t, s, "held", "evidence", "--object-lock-legal-hold-status", "ON")
@@ -146,6 +149,7 @@ func TestObjectLockLegalHold(t *testing.T) {
 // on every new version, counted from its creation, and object lock can be
 // turned on for an existing versioned bucket.
 func TestObjectLockDefaultRetention(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "archive")
 	s.awsFails(t, "ObjectLockConfigurationNotFoundError", "s3api", "get-object-lock-configuration", "--bucket", "archive")
@@ -195,6 +199,7 @@ func TestObjectLockDefaultRetention(t *testing.T) {
 // TestObjectLockRefusals: lock requests on a bucket without object lock,
 // and malformed lock headers, fail with S3's codes.
 func TestObjectLockRefusals(t *testing.T) {
+	t.Parallel()
 	s := startServe(t)
 	s.aws(t, "s3api", "create-bucket", "--bucket", "plain")
 	putVersionOrFail := func(code string, extra ...string) {
