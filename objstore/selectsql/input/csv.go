@@ -65,13 +65,18 @@ func NewCSV(r io.Reader, opts CSVOptions) (*CSV, error) {
 		fd: []byte(opts.FieldDelimiter), rd: []byte(opts.RecordDelimiter),
 		quote: opts.QuoteCharacter[0], escape: opts.QuoteEscapeCharacter[0],
 	}
+	c.rec.fd = opts.FieldDelimiter
 	if opts.FileHeaderInfo == "USE" || opts.FileHeaderInfo == "IGNORE" {
-		fields, err := c.read()
+		err := c.read()
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
 		if opts.FileHeaderInfo == "USE" {
-			c.header = NewHeader(append([]string(nil), fields...))
+			var names []string
+			if err == nil {
+				names = append(names, c.rec.all()...)
+			}
+			c.header = NewHeader(names)
 		}
 	}
 	c.rec.header = c.header
@@ -100,31 +105,39 @@ func (c *CSV) SkipPartial() error {
 
 // Next returns the next record.
 func (c *CSV) Next() (sql.Record, error) {
-	c.rec.raw = ""
-	fields, err := c.read()
-	if err != nil {
+	if err := c.read(); err != nil {
 		return nil, err
 	}
-	c.rec.fields = fields
 	return &c.rec, nil
 }
 
-// read parses the next record into fields, skipping blank and comment
-// lines.
-func (c *CSV) read() ([]string, error) {
+// read reads the next record into c.rec, skipping blank and comment
+// lines. A record without quotes is split into fields only as far as
+// the query asks for them.
+func (c *CSV) read() error {
 	for {
 		line, err := c.lines.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		trimmed := c.trimCR(line)
 		if trimmed == "" || c.opts.Comments != "" && strings.HasPrefix(line, c.opts.Comments) {
 			continue
 		}
 		if strings.IndexByte(line, c.quote) < 0 {
-			return c.split(trimmed), nil
+			c.rec.reset(trimmed)
+			return nil
 		}
-		return c.parseQuoted(line)
+		if fields, ok := c.parseInline(trimmed); ok {
+			c.rec.setFields(fields)
+			return nil
+		}
+		fields, err := c.parseQuoted(line)
+		if err != nil {
+			return err
+		}
+		c.rec.setFields(fields)
+		return nil
 	}
 }
 
@@ -145,31 +158,4 @@ func (c *CSV) trimCRBytes(line []byte) []byte {
 		return line[:len(line)-1]
 	}
 	return line
-}
-
-// split cuts a line without quotes at its field delimiters, into
-// substrings of one string.
-func (c *CSV) split(s string) []string {
-	c.rec.raw = s
-	fields := c.rec.fields[:0]
-	if len(c.fd) == 1 {
-		d := c.fd[0]
-		for {
-			i := strings.IndexByte(s, d)
-			if i < 0 {
-				return append(fields, s)
-			}
-			fields = append(fields, s[:i])
-			s = s[i+1:]
-		}
-	}
-	fd := string(c.fd)
-	for {
-		i := strings.Index(s, fd)
-		if i < 0 {
-			return append(fields, s)
-		}
-		fields = append(fields, s[:i])
-		s = s[i+len(fd):]
-	}
 }

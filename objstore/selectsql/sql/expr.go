@@ -46,7 +46,7 @@ func (c *column) eval(rec Record) (Value, error) {
 		return MissingValue, nil
 	}
 	var v Value
-	first := c.steps[0]
+	first := &c.steps[0]
 	switch {
 	case c.pos > 0:
 		v = rec.Index(c.pos - 1)
@@ -63,7 +63,7 @@ func (c *column) eval(rec Record) (Value, error) {
 
 // named reads a column by name, through the cached position when the
 // record has a fixed layout.
-func (c *column) named(rec Record, first Step) Value {
+func (c *column) named(rec Record, first *Step) Value {
 	p, ok := rec.(Positioner)
 	if !ok {
 		return rec.Field(first.Name, !first.Quoted)
@@ -136,54 +136,6 @@ func (e *notExpr) eval(rec Record) (Value, error) {
 		return BoolValue(!b), nil
 	}
 	return NullValue, nil
-}
-
-// compare is a comparison operator.
-type compare struct {
-	op   string
-	l, r Expr
-}
-
-func (e *compare) eval(rec Record) (Value, error) {
-	lv, err := e.l.eval(rec)
-	if err != nil {
-		return lv, err
-	}
-	rv, err := e.r.eval(rec)
-	if err != nil {
-		return rv, err
-	}
-	if lv.IsAbsent() || rv.IsAbsent() {
-		return NullValue, nil
-	}
-	c, ok := compareValues(lv, rv)
-	if !ok {
-		switch e.op {
-		case "=":
-			return BoolValue(false), nil
-		case "!=", "<>":
-			return BoolValue(true), nil
-		}
-		return NullValue, nil
-	}
-	return BoolValue(compareResult(e.op, c)), nil
-}
-
-// compareResult applies a comparison operator to the sign of a comparison.
-func compareResult(op string, c int) bool {
-	switch op {
-	case "=":
-		return c == 0
-	case "!=", "<>":
-		return c != 0
-	case "<":
-		return c < 0
-	case "<=":
-		return c <= 0
-	case ">":
-		return c > 0
-	}
-	return c >= 0
 }
 
 // isExpr is IS [NOT] NULL and IS [NOT] MISSING.

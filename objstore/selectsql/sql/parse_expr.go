@@ -66,7 +66,7 @@ func (p *parser) predicate() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &compare{op: t.text, l: x, r: r}, nil
+		return newCompare(t.text, x, r), nil
 	}
 	if p.accept("IS") {
 		return p.isPredicate(x)

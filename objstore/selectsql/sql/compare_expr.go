@@ -1,0 +1,121 @@
+package sql
+
+// cmpOp is a comparison operator, resolved once at parse time.
+type cmpOp uint8
+
+const (
+	opEq cmpOp = iota
+	opNe
+	opLt
+	opLe
+	opGt
+	opGe
+)
+
+// cmpOps maps the operator's text to its code.
+var cmpOps = map[string]cmpOp{"=": opEq, "!=": opNe, "<>": opNe, "<": opLt, "<=": opLe, ">": opGt, ">=": opGe}
+
+// holds applies the operator to the sign of a comparison.
+func (op cmpOp) holds(c int) bool {
+	switch op {
+	case opEq:
+		return c == 0
+	case opNe:
+		return c != 0
+	case opLt:
+		return c < 0
+	case opLe:
+		return c <= 0
+	case opGt:
+		return c > 0
+	}
+	return c >= 0
+}
+
+// mirrored is the operator with its operands swapped: a < b is b > a.
+func (op cmpOp) mirrored() cmpOp {
+	switch op {
+	case opLt:
+		return opGt
+	case opLe:
+		return opGe
+	case opGt:
+		return opLt
+	case opGe:
+		return opLe
+	}
+	return op
+}
+
+// result is the value of a comparison whose comparison c succeeded (ok)
+// or found the operands incomparable: = is then false and != true, the
+// others unknown.
+func (op cmpOp) result(c int, ok bool) Value {
+	if ok {
+		return BoolValue(op.holds(c))
+	}
+	switch op {
+	case opEq:
+		return BoolValue(false)
+	case opNe:
+		return BoolValue(true)
+	}
+	return NullValue
+}
+
+// newCompare builds a comparison; a column compared with a constant,
+// the usual WHERE clause, gets a node of its own that reads the column
+// directly and the constant never.
+func newCompare(text string, l, r Expr) Expr {
+	op := cmpOps[text]
+	if c, ok := l.(*column); ok {
+		if lit, ok := r.(*literal); ok {
+			return &columnCompare{op: op, col: c, lit: lit.v}
+		}
+	}
+	if c, ok := r.(*column); ok {
+		if lit, ok := l.(*literal); ok {
+			return &columnCompare{op: op.mirrored(), col: c, lit: lit.v}
+		}
+	}
+	return &compare{op: op, l: l, r: r}
+}
+
+// compare is a comparison operator.
+type compare struct {
+	op   cmpOp
+	l, r Expr
+}
+
+func (e *compare) eval(rec Record) (Value, error) {
+	lv, err := e.l.eval(rec)
+	if err != nil {
+		return lv, err
+	}
+	rv, err := e.r.eval(rec)
+	if err != nil {
+		return rv, err
+	}
+	if lv.IsAbsent() || rv.IsAbsent() {
+		return NullValue, nil
+	}
+	return e.op.result(compareValues(lv, rv)), nil
+}
+
+// columnCompare is a column compared with a constant: col op lit.
+type columnCompare struct {
+	op  cmpOp
+	col *column
+	lit Value
+}
+
+func (e *columnCompare) eval(rec Record) (Value, error) {
+	v, err := e.col.eval(rec)
+	if err != nil {
+		return v, err
+	}
+	if v.IsAbsent() || e.lit.IsAbsent() {
+		return NullValue, nil
+	}
+	return e.op.result(compareValues(v, e.lit)), nil
+}
