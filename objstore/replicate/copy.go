@@ -2,6 +2,9 @@ package replicate
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -103,6 +106,10 @@ func (r *Replicator) copyRemote(ctx context.Context, info objstore.ObjectInfo, d
 	meta := info.ObjectMeta
 	meta.StorageClass = class
 	put := objstore.PutOptions{ObjectMeta: meta, Lock: info.Lock}
+	if info.Lock != (objstore.ObjectLock{}) {
+		// S3 takes lock headers only on a write with a digest.
+		put.ContentMD5 = contentMD5(info.ETag)
+	}
 	if _, err := transfer.Upload(ctx, st, dst.Bucket, info.Key, obj.Body, obj.Info.Size, transfer.Options{Put: put}); err != nil {
 		return fmt.Errorf("copy to %s: %w", dst, err)
 	}
@@ -146,4 +153,14 @@ func (r *Replicator) checkVersioned(ctx context.Context, st objstore.Store, buck
 		return fmt.Errorf("destination bucket %s: versioning is not enabled", bucket)
 	}
 	return nil
+}
+
+// contentMD5 is the base64 Content-MD5 of a version whose ETag is the hex
+// MD5 of its data (not of a multipart object), else empty.
+func contentMD5(etag string) string {
+	sum, err := hex.DecodeString(etag)
+	if err != nil || len(sum) != md5.Size {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(sum)
 }

@@ -288,3 +288,37 @@ func newRemote(t *testing.T) (*disk.Store, string) {
 	t.Cleanup(func() { hs.Close(); d.Close() })
 	return d, "http://" + ln.Addr().String()
 }
+
+func TestRetentionTravelsWithReplicas(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, b := range []string{"src", "dst"} {
+		e.must(e.disk.CreateBucket(ctx, b, objstore.CreateBucketOptions{ObjectLockEnabled: true}))
+	}
+	far, endpoint := newRemote(t)
+	e.must(far.CreateBucket(ctx, "remote", objstore.CreateBucketOptions{ObjectLockEnabled: true}))
+	e.must(replicate.SetTarget(replicate.TargetsFile(e.dir), "far", replicate.RemoteTarget{Endpoint: endpoint, AccessKey: "AKFAR", SecretKey: "far-secret"}))
+	e.configure("src", `<ReplicationConfiguration><Role>r</Role>
+	<Rule><ID>here</ID><Priority>1</Priority><Status>Enabled</Status><Filter><Prefix>here/</Prefix></Filter>
+	<Destination><Bucket>arn:aws:s3:::dst</Bucket></Destination><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule>
+	<Rule><ID>away</ID><Priority>2</Priority><Status>Enabled</Status><Filter><Prefix>away/</Prefix></Filter>
+	<Destination><Bucket>arn:cairn:s3:far::remote</Bucket></Destination><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication></Rule>
+	</ReplicationConfiguration>`)
+	until := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	lock := objstore.ObjectLock{Mode: objstore.LockGovernance, RetainUntil: until, LegalHold: true}
+	for _, key := range []string{"here/a", "away/a"} {
+		info, err := e.st.PutObject(ctx, "src", key, strings.NewReader("kept"), objstore.PutOptions{Size: 4, Lock: lock})
+		e.must(err)
+		e.waitStatus("src", key, info.VersionID, replicate.StatusCompleted)
+	}
+	for _, c := range []struct {
+		st          objstore.Store
+		bucket, key string
+	}{{e.disk, "dst", "here/a"}, {far, "remote", "away/a"}} {
+		got, err := c.st.HeadObject(ctx, c.bucket, c.key, objstore.GetOptions{})
+		e.must(err)
+		if got.Lock.Mode != objstore.LockGovernance || !got.Lock.RetainUntil.Equal(until) || !got.Lock.LegalHold {
+			t.Errorf("%s/%s replica lock = %+v, want %+v", c.bucket, c.key, got.Lock, lock)
+		}
+	}
+}

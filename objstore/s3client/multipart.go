@@ -39,6 +39,7 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 		StorageClass:       types.StorageClass(m.StorageClass),
 	}
 	encryptionRequest(opts.Encryption).create(in)
+	lockRequestOf(opts.Lock).create(in)
 	if c := opts.Checksum; c != nil {
 		in.ChecksumAlgorithm = types.ChecksumAlgorithm(c.Algorithm)
 		in.ChecksumType = types.ChecksumType(c.Type)

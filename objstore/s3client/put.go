@@ -106,6 +106,7 @@ func putInput(bucket, key string, p *payload, opts *objstore.PutOptions) *s3.Put
 		IfNoneMatch:        optString(quote(opts.IfNoneMatch)),
 	}
 	encryptionRequest(opts.Encryption).put(in)
+	lockRequestOf(opts.Lock).put(in)
 	return in
 }
 
