@@ -27,10 +27,11 @@ func (p *Policy) Evaluate(r Request) Decision {
 
 // applies reports whether the statement matches every part of r.
 func (st *Statement) applies(r Request, vars func(string) string) bool {
-	if st.Principal != nil && !st.Principal.matches(r.Requester) {
+	viaAccount := r.Requester.ViaAccount || st.Effect == Deny
+	if st.Principal != nil && !st.Principal.matches(r.Requester, viaAccount) {
 		return false
 	}
-	if st.NotPrincipal != nil && st.NotPrincipal.matches(r.Requester) {
+	if st.NotPrincipal != nil && st.NotPrincipal.matches(r.Requester, true) {
 		return false
 	}
 	if !listMatches(st.Actions, st.NotActions, r.Action, matchFold, nil) {
@@ -65,8 +66,9 @@ func listMatches(in, not []string, s string, m func(p, s string) bool, vars func
 	return !want
 }
 
-// matches reports whether the principal element names the requester.
-func (pr *Principal) matches(r Requester) bool {
+// matches reports whether the principal element names the requester,
+// directly or, with viaAccount, through its account.
+func (pr *Principal) matches(r Requester, viaAccount bool) bool {
 	if pr.Any {
 		return true
 	}
@@ -74,7 +76,7 @@ func (pr *Principal) matches(r Requester) bool {
 		return false
 	}
 	for _, a := range pr.AWS {
-		if a == r.ARN || a == AccountRoot(r.Account) {
+		if a == r.ARN || viaAccount && a == AccountRoot(r.Account) {
 			return true
 		}
 	}

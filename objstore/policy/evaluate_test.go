@@ -232,11 +232,22 @@ func TestPrincipals(t *testing.T) {
 		t.Fatal(err)
 	}
 	bob := Requester{Account: "000000000001", ARN: "arn:aws:iam::000000000001:user/bob"}
-	carol := Requester{Account: "987654321098", ARN: "arn:aws:iam::987654321098:user/carol"}
-	for r, want := range map[Requester]Decision{aliceReq: Allowed, bob: Implicit, carol: Allowed, pipelineReq: Allowed, anonymous: Implicit} {
+	carol := Requester{Account: "987654321098", ARN: "arn:aws:iam::987654321098:user/carol", ViaAccount: true}
+	carolDirect := Requester{Account: "987654321098", ARN: "arn:aws:iam::987654321098:user/carol"}
+	pipelineVia := pipelineReq
+	pipelineVia.ViaAccount = true
+	for r, want := range map[Requester]Decision{aliceReq: Allowed, bob: Implicit, carol: Allowed, carolDirect: Implicit, pipelineVia: Allowed, anonymous: Implicit} {
 		if got := p.Evaluate(Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Requester: r}); got != want {
 			t.Errorf("%s: %v, want %v", r.ARN, got, want)
 		}
+	}
+	deny, err := ParseBucket([]byte(`{"Statement":[{"Effect":"Deny","Principal":{"AWS":"000000000001"},
+		"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := deny.Evaluate(Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Requester: bob}); got != Denied {
+		t.Errorf("Deny naming the account: bob %v, want deny", got)
 	}
 	np, err := ParseBucket([]byte(`{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::000000000001:user/alice"},
 		"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`), "b")

@@ -29,6 +29,14 @@ type Requester struct {
 	// ARN is the requester's ARN: arn:aws:iam::ACCOUNT:root for the
 	// account's root, arn:aws:iam::ACCOUNT:user/NAME for a user.
 	ARN string
+	// ViaAccount lets an Allow that names the requester's account
+	// (123456789012 or its :root ARN) rather than the requester apply to
+	// it. AWS delegates such a grant to the account's identity policies:
+	// it counts for a request to another account's resource (where the
+	// requester's identity policy must allow too), not for a user of the
+	// resource owner's own account. A Deny naming the account applies to
+	// all its principals either way.
+	ViaAccount bool
 }
 
 // Request is what a policy is asked about.

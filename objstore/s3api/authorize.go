@@ -117,6 +117,7 @@ func (s *Server) allow(ctx context.Context, rq *request, who *principal, act str
 // decide combines the bucket policy and the identity policies.
 func decide(who *principal, owner string, ba *bucketAccess, req policy.Request) error {
 	sameAccount := !who.Anonymous && who.Account == owner
+	req.Requester.ViaAccount = !sameAccount
 	bp := ba.policy.Evaluate(req)
 	if bp == policy.Allowed && ba.block.RestrictPublicBuckets && ba.public && !sameAccount {
 		bp = policy.Implicit // a public policy serves only the owner's account

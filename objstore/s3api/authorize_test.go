@@ -23,6 +23,8 @@ func TestDecide(t *testing.T) {
 	allowAll := parse(`{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, policy.Identity)
 	denyAll := parse(`{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}`, policy.Identity)
 	bucketAllowsAll := parse(`{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}`, policy.Resource)
+	bucketAllowsOwnAccount := parse(`{"Statement":{"Effect":"Allow","Principal":{"AWS":"000000000001"},"Action":"s3:*","Resource":"*"}}`, policy.Resource)
+	bucketAllowsOtherAccount := parse(`{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::987654321098:root"},"Action":"s3:*","Resource":"*"}}`, policy.Resource)
 	bucketDeniesAll := parse(`{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}`, policy.Resource)
 
 	root := &principal{Requester: policy.Requester{Account: owner, ARN: policy.AccountRoot(owner)}, root: true}
@@ -53,6 +55,10 @@ func TestDecide(t *testing.T) {
 		{"other account, both allow", user("987654321098", allowAll), bucketAllowsAll, iam.PublicAccessBlock{}, "s3:GetObject", true},
 		{"other account, both allow, restricted", user("987654321098", allowAll), bucketAllowsAll, restrict, "s3:GetObject", false},
 		{"same account, public policy, restricted", user(owner), bucketAllowsAll, restrict, "s3:GetObject", true},
+		{"user, bucket allows its account", user(owner), bucketAllowsOwnAccount, iam.PublicAccessBlock{}, "s3:GetObject", false},
+		{"user, bucket allows its account, identity allows", user(owner, allowAll), bucketAllowsOwnAccount, iam.PublicAccessBlock{}, "s3:GetObject", true},
+		{"other account, bucket allows that account, identity allows", user("987654321098", allowAll), bucketAllowsOtherAccount, iam.PublicAccessBlock{}, "s3:GetObject", true},
+		{"other account, bucket allows that account only", user("987654321098"), bucketAllowsOtherAccount, iam.PublicAccessBlock{}, "s3:GetObject", false},
 		{"anonymous, nothing", anon, nil, iam.PublicAccessBlock{}, "s3:GetObject", false},
 		{"anonymous, bucket allows", anon, bucketAllowsAll, iam.PublicAccessBlock{}, "s3:GetObject", true},
 		{"anonymous, bucket allows, restricted", anon, bucketAllowsAll, restrict, "s3:GetObject", false},
