@@ -35,6 +35,8 @@ type listing struct {
 	// meta tells that the objects' infos carry their user metadata
 	// (objstore.ListOptions.WithMetadata): their attributes need no HEAD.
 	meta bool
+	// took is how long the listing took to make.
+	took time.Duration
 	// mu guards entries once the listing is a directory's: the mount's
 	// own changes are applied to it (see listing.go).
 	mu sync.RWMutex
@@ -54,7 +56,8 @@ type listEntry struct {
 // reporting) keys that cannot be names. A name that is both an object
 // and a prefix is the directory.
 func (f *FS) list(ctx context.Context, prefix string) (*listing, error) {
-	l := &listing{at: time.Now(), entries: map[string]listEntry{}, meta: true}
+	start := time.Now()
+	l := &listing{entries: map[string]listEntry{}, meta: true}
 	opts := objstore.ListOptions{Prefix: prefix, Delimiter: "/", WithMetadata: true}
 	for page, err := range transfer.ObjectPages(ctx, f.store, f.opts.Bucket, opts) {
 		if err != nil {
@@ -81,6 +84,8 @@ func (f *FS) list(ctx context.Context, prefix string) (*listing, error) {
 			l.entries[name] = listEntry{dir: true}
 		}
 	}
+	l.at = time.Now()
+	l.took = l.at.Sub(start)
 	return l, nil
 }
 
@@ -89,7 +94,7 @@ func (f *FS) list(ctx context.Context, prefix string) (*listing, error) {
 func (n *node) freshListing() *listing {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.list == nil || time.Since(n.list.at) >= n.fsys.opts.MetadataTTL {
+	if n.list == nil || !n.list.fresh(n.fsys.opts.MetadataTTL) {
 		return nil
 	}
 	return n.list

@@ -16,8 +16,17 @@ import (
 // a request each. Once stale, a listing of at most relistMax entries is
 // made again, once, by the next lookup that needs it: ls -l of a large
 // directory takes longer than the TTL, and one listing per TTL is
-// cheaper than a request per entry.
+// cheaper than a request per entry. A listing is fresh for twice as long
+// as it took to make when that is longer than the TTL.
 const relistMax = 20_000
+
+// fresh tells whether the listing still answers lookups: within the
+// metadata TTL of when it was made, or for twice as long as it took to
+// make when that is longer (a directory listed more slowly than the TTL
+// would otherwise be listed again by every lookup).
+func (l *listing) fresh(ttl time.Duration) bool {
+	return time.Since(l.at) < max(ttl, 2*l.took)
+}
 
 // get returns entry name of the listing.
 func (l *listing) get(name string) (listEntry, bool) {
@@ -57,7 +66,7 @@ func (n *node) listingNow(ctx context.Context) *listing {
 	switch {
 	case l == nil:
 		return nil
-	case time.Since(l.at) < n.fsys.opts.MetadataTTL:
+	case l.fresh(n.fsys.opts.MetadataTTL):
 		return l
 	case l.size() > relistMax:
 		return nil

@@ -188,7 +188,7 @@ func (n *node) statahead(stale *statahead) *statahead {
 	case stale != nil && l.ahead == stale:
 	case l.ahead != nil:
 		return l.ahead
-	case time.Since(l.at) >= n.fsys.opts.MetadataTTL:
+	case !l.fresh(n.fsys.opts.MetadataTTL):
 		return nil
 	}
 	stale.stop()
