@@ -113,6 +113,25 @@ func Parse(doc []byte, source string) (*Config, error) {
 	return &c, nil
 }
 
+// AssignIDs gives each rule without an ID one, as S3 does.
+func (c *Config) AssignIDs() {
+	taken := map[string]bool{}
+	for _, r := range c.Rules {
+		taken[r.ID] = true
+	}
+	n := 1
+	for i := range c.Rules {
+		if c.Rules[i].ID != "" {
+			continue
+		}
+		for taken[fmt.Sprintf("rule-%d", n)] {
+			n++
+		}
+		c.Rules[i].ID = fmt.Sprintf("rule-%d", n)
+		taken[c.Rules[i].ID] = true
+	}
+}
+
 // Marshal encodes the configuration as S3 returns it.
 func (c *Config) Marshal() ([]byte, error) {
 	out := *c

@@ -140,3 +140,11 @@ func TestParseARN(t *testing.T) {
 		}
 	}
 }
+
+func TestAssignIDsNamesRulesWithout(t *testing.T) {
+	c := &Config{Rules: []Rule{{}, {ID: "rule-1"}, {}}}
+	c.AssignIDs()
+	if c.Rules[0].ID != "rule-2" || c.Rules[1].ID != "rule-1" || c.Rules[2].ID != "rule-3" {
+		t.Errorf("IDs = %q %q %q", c.Rules[0].ID, c.Rules[1].ID, c.Rules[2].ID)
+	}
+}

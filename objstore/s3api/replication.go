@@ -39,6 +39,7 @@ func (s *Server) putBucketReplication(ctx context.Context, rq *request) error {
 	if err := s.checkReplicationBuckets(ctx, rq.bucket, &cfg); err != nil {
 		return err
 	}
+	cfg.AssignIDs()
 	doc, err := cfg.Marshal()
 	if err != nil {
 		return err
