@@ -34,7 +34,7 @@ its next request.`,
 	key.AddCommand(newKeyCreateCmd(a), newKeyListCmd(a), newKeyDeleteCmd(a))
 	pol := &cobra.Command{
 		Use:   "policy",
-		Short: "Attach identity policies to users",
+		Short: "Attach, detach, list or show the identity policies of users",
 		Long: `An identity policy is an IAM policy document without Principal: what
 its user may do. Built in: ` + strings.Join(iam.BuiltinPolicies(), ", ") + `.`,
 		Args: cobra.NoArgs,
