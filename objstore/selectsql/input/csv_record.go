@@ -106,6 +106,14 @@ func (r *csvRecord) Index(i int) sql.Value {
 	return sql.StringValue(r.fields[i])
 }
 
+// Text returns a field's text by position.
+func (r *csvRecord) Text(i int) (string, bool) {
+	if i < 0 || !r.cutTo(i) {
+		return "", false
+	}
+	return r.fields[i], true
+}
+
 // Len is the number of fields.
 func (r *csvRecord) Len() int { return len(r.all()) }
 

@@ -73,3 +73,13 @@ type Positioner interface {
 	// Position finds a column by name in the layout.
 	Position(name string, fold bool) (int, bool)
 }
+
+// TextRecord is a Positioner whose fields are all text (the records of a
+// CSV file): a column compared with a constant reads the field's text
+// without making a Value of it.
+type TextRecord interface {
+	Positioner
+	// Text returns the field at a 0-based position; ok is false past the
+	// end.
+	Text(i int) (s string, ok bool)
+}

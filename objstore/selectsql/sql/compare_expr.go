@@ -1,5 +1,10 @@
 package sql
 
+import (
+	"cmp"
+	"strings"
+)
+
 // cmpOp is a comparison operator, resolved once at parse time.
 type cmpOp uint8
 
@@ -110,6 +115,9 @@ type columnCompare struct {
 }
 
 func (e *columnCompare) eval(rec Record) (Value, error) {
+	if tr, ok := rec.(TextRecord); ok && e.col.plain() {
+		return e.evalText(tr), nil
+	}
 	v, err := e.col.eval(rec)
 	if err != nil {
 		return v, err
@@ -118,4 +126,28 @@ func (e *columnCompare) eval(rec Record) (Value, error) {
 		return NullValue, nil
 	}
 	return e.op.result(compareValues(v, e.lit)), nil
+}
+
+// evalText is eval over a record of text fields, for a column that is
+// one plain step: the comparison compareValues makes of a STRING and the
+// constant, made on the text directly.
+func (e *columnCompare) evalText(rec TextRecord) Value {
+	s, ok := e.col.text(rec)
+	if !ok || e.lit.IsAbsent() {
+		return NullValue
+	}
+	switch e.lit.Kind {
+	case String:
+		return BoolValue(e.op.holds(strings.Compare(s, e.lit.S)))
+	case Int, Float:
+		n, ok := parseNumber(strings.TrimSpace(s))
+		if !ok {
+			return e.op.result(0, false)
+		}
+		if n.Kind == Int && e.lit.Kind == Int {
+			return BoolValue(e.op.holds(cmp.Compare(n.I, e.lit.I)))
+		}
+		return BoolValue(e.op.holds(cmp.Compare(n.float(), e.lit.float())))
+	}
+	return e.op.result(compareValues(StringValue(s), e.lit))
 }

@@ -78,6 +78,28 @@ func (c *column) named(rec Record, first *Step) Value {
 	return rec.Index(c.at)
 }
 
+// plain tells whether the column is one step naming a field, by name or
+// by position.
+func (c *column) plain() bool {
+	return len(c.steps) == 1 && c.steps[0].Index < 0 && !c.steps[0].Wildcard
+}
+
+// text reads a plain column of a text record, as eval does.
+func (c *column) text(rec TextRecord) (string, bool) {
+	if c.pos > 0 {
+		return rec.Text(c.pos - 1)
+	}
+	if l := rec.Layout(); l != c.layout {
+		first := &c.steps[0]
+		c.layout = l
+		c.at, c.found = rec.Position(first.Name, !first.Quoted)
+	}
+	if !c.found {
+		return "", false
+	}
+	return rec.Text(c.at)
+}
+
 // truth reads a value as a condition: known is false for NULL and
 // MISSING (and for anything not a BOOL).
 func truth(v Value) (b, known bool) {
