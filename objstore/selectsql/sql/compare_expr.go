@@ -56,16 +56,24 @@ func (op cmpOp) mirrored() cmpOp {
 // or found the operands incomparable: = is then false and != true, the
 // others unknown.
 func (op cmpOp) result(c int, ok bool) Value {
+	if b, known := op.truth(c, ok); known {
+		return BoolValue(b)
+	}
+	return NullValue
+}
+
+// truth is result as a truth value; known is false for NULL.
+func (op cmpOp) truth(c int, ok bool) (b, known bool) {
 	if ok {
-		return BoolValue(op.holds(c))
+		return op.holds(c), true
 	}
 	switch op {
 	case opEq:
-		return BoolValue(false)
+		return false, true
 	case opNe:
-		return BoolValue(true)
+		return true, true
 	}
-	return NullValue
+	return false, false
 }
 
 // newCompare builds a comparison; a column compared with a constant,
@@ -128,26 +136,45 @@ func (e *columnCompare) eval(rec Record) (Value, error) {
 	return e.op.result(compareValues(v, e.lit)), nil
 }
 
-// evalText is eval over a record of text fields, for a column that is
-// one plain step: the comparison compareValues makes of a STRING and the
-// constant, made on the text directly.
+// test answers the comparison as a truth value.
+func (e *columnCompare) test(rec Record) (b, known bool, err error) {
+	if tr, ok := rec.(TextRecord); ok && e.col.plain() {
+		b, known = e.textTruth(tr)
+		return b, known, nil
+	}
+	v, err := e.eval(rec)
+	b, known = truth(v)
+	return b, known, err
+}
+
+// evalText is eval over a text record.
 func (e *columnCompare) evalText(rec TextRecord) Value {
+	if b, known := e.textTruth(rec); known {
+		return BoolValue(b)
+	}
+	return NullValue
+}
+
+// textTruth compares a plain column of a text record with the constant:
+// the comparison compareValues makes of a STRING and the constant, made
+// on the text directly. known is false for an unknown answer (NULL).
+func (e *columnCompare) textTruth(rec TextRecord) (b, known bool) {
 	s, ok := e.col.text(rec)
 	if !ok || e.lit.IsAbsent() {
-		return NullValue
+		return false, false
 	}
 	switch e.lit.Kind {
 	case String:
-		return BoolValue(e.op.holds(strings.Compare(s, e.lit.S)))
+		return e.op.holds(strings.Compare(s, e.lit.S)), true
 	case Int, Float:
 		n, ok := parseNumber(strings.TrimSpace(s))
 		if !ok {
-			return e.op.result(0, false)
+			return e.op.truth(0, false)
 		}
 		if n.Kind == Int && e.lit.Kind == Int {
-			return BoolValue(e.op.holds(cmp.Compare(n.I, e.lit.I)))
+			return e.op.holds(cmp.Compare(n.I, e.lit.I)), true
 		}
-		return BoolValue(e.op.holds(cmp.Compare(n.float(), e.lit.float())))
+		return e.op.holds(cmp.Compare(n.float(), e.lit.float())), true
 	}
-	return e.op.result(compareValues(StringValue(s), e.lit))
+	return e.op.truth(compareValues(StringValue(s), e.lit))
 }

@@ -5,11 +5,10 @@ func (q *Query) Match(rec Record) (bool, error) {
 	if q.Where == nil {
 		return true, nil
 	}
-	v, err := q.Where.eval(rec)
+	b, known, err := testExpr(q.Where, rec)
 	if err != nil {
 		return false, err
 	}
-	b, known := truth(v)
 	return known && b, nil
 }
 

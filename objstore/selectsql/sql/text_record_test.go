@@ -117,3 +117,29 @@ func TestTextCompareAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchMatchesEval checks that Match, which asks AND and OR for truth
+// values, answers as the Values of eval do, over text and other records.
+func TestMatchMatchesEval(t *testing.T) {
+	names := []string{"id", "status", "amount", "note"}
+	for i, a := range textConditions {
+		b := textConditions[(i*7+3)%len(textConditions)]
+		for _, cond := range []string{a + " AND " + b, a + " OR " + b, "NOT (" + a + ") OR " + b, "(" + a + " OR 1 = 2) AND id < 7"} {
+			q, err := Parse("SELECT * FROM S3Object WHERE " + cond)
+			if err != nil {
+				t.Fatalf("%s: %v", cond, err)
+			}
+			for _, row := range textRows {
+				rec := &textRecord{names: names, fields: row}
+				v, err := q.Where.eval(plainRecord{rec})
+				vb, vk := truth(v)
+				for _, r := range []Record{rec, plainRecord{rec}} {
+					got, gerr := q.Match(r)
+					if got != (vk && vb) || (gerr == nil) != (err == nil) {
+						t.Errorf("%s over %q: Match %v (%v), eval %v (%v)", cond, row, got, gerr, vk && vb, err)
+					}
+				}
+			}
+		}
+	}
+}
