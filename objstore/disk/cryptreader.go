@@ -17,6 +17,7 @@ type cryptReader struct {
 	files  *fileTable
 	layout layout
 	key    *sse.DataKey
+	bufs   *sse.Buffers
 	segs   []segment
 	starts []int64
 	pos    int64
@@ -28,7 +29,7 @@ type cryptReader struct {
 	closed bool
 }
 
-func newCryptReader(files *fileTable, l layout, key *sse.DataKey, segs []segment, pinned []fileID, offset, length int64) *cryptReader {
+func newCryptReader(files *fileTable, l layout, key *sse.DataKey, bufs *sse.Buffers, segs []segment, pinned []fileID, offset, length int64) *cryptReader {
 	starts := make([]int64, len(segs))
 	var off int64
 	for i, s := range segs {
@@ -36,7 +37,7 @@ func newCryptReader(files *fileTable, l layout, key *sse.DataKey, segs []segment
 		off += s.Size
 	}
 	return &cryptReader{
-		files: files, layout: l, key: key, segs: segs, starts: starts,
+		files: files, layout: l, key: key, bufs: bufs, segs: segs, starts: starts,
 		pos: offset, end: offset + length, pinned: pinned,
 	}
 }
@@ -65,12 +66,14 @@ func (r *cryptReader) next() error {
 		f.Close()
 		return fmt.Errorf("data file %s: %w", f.Name(), err)
 	}
+	cur.Recycle(r.bufs)
 	r.f, r.cur, r.curEnd = f, cur, r.pos+n
 	return nil
 }
 
 func (r *cryptReader) closeFile() {
 	if r.f != nil {
+		r.cur.Release()
 		r.f.Close()
 		r.f, r.cur = nil, nil
 	}

@@ -128,7 +128,7 @@ func (s *Store) openBody(bucket, key string, rec *versionRecord, dk *sse.DataKey
 		return nil, err
 	}
 	if dk != nil {
-		return newCryptReader(s.files, s.layout, dk, rec.Segments, rec.fileIDs(), offset, length), nil
+		return newCryptReader(s.files, s.layout, dk, &s.readBufs, rec.Segments, rec.fileIDs(), offset, length), nil
 	}
 	return newSegmentReader(s.files, s.layout, rec.Segments, rec.fileIDs(), offset, length), nil
 }

@@ -91,7 +91,7 @@ func (s *Store) sourceReader(src *source, offset, length int64) io.ReadCloser {
 		return io.NopCloser(bytes.NewReader(src.inline[offset : offset+length]))
 	}
 	if src.dataKey != nil {
-		return newCryptReader(s.files, s.layout, src.dataKey, src.rec.Segments, nil, offset, length)
+		return newCryptReader(s.files, s.layout, src.dataKey, &s.readBufs, src.rec.Segments, nil, offset, length)
 	}
 	return newSegmentReader(s.files, s.layout, src.rec.Segments, nil, offset, length)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
+	"github.com/cairnfs/cairn/objstore/sse"
 	"github.com/cockroachdb/pebble/v2"
 )
 
@@ -29,6 +30,8 @@ type Store struct {
 	clock  *seqClock
 	locks  *lockTable
 	files  *fileTable
+	// readBufs recycles the buffers encrypted data is read into.
+	readBufs sse.Buffers
 
 	// mu guards db against Close: every use of the KV holds it shared.
 	mu        sync.RWMutex

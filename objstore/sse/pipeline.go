@@ -28,8 +28,10 @@ func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 		return 0, err
 	}
 	free := make(chan []byte, pipelineDepth)
-	for range pipelineDepth {
-		free <- make([]byte, pipelineBatch*(ChunkSize+r.k.overhead()))
+	bufs := make([][]byte, pipelineDepth)
+	for i := range bufs {
+		bufs[i] = r.bufs.get(pipelineBatch * (ChunkSize + r.k.overhead()))
+		free <- bufs[i]
 	}
 	out := make(chan batch, pipelineDepth)
 	stop := make(chan struct{})
@@ -37,6 +39,10 @@ func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 	defer func() {
 		close(stop)
 		for range out {
+		}
+		// The goroutine has ended: nothing uses the buffers any more.
+		for _, b := range bufs {
+			r.bufs.put(b)
 		}
 	}()
 	var total int64

@@ -24,6 +24,7 @@ type Reader struct {
 	// index of buf's first chunk, bufCount how many it holds.
 	next, bufFirst, bufCount int64
 	err                      error
+	bufs                     *Buffers
 }
 
 // NewReader returns a Reader of the plaintext bytes [off, off+n) of data
@@ -33,6 +34,17 @@ func NewReader(src io.ReaderAt, k *DataKey, size, off, n int64) (*Reader, error)
 		return nil, fmt.Errorf("range %d+%d of %d bytes", off, n, size)
 	}
 	return &Reader{src: src, k: k, size: size, pos: off, end: off + n, next: off / ChunkSize}, nil
+}
+
+// Recycle makes the Reader take its buffers from bufs, and give them
+// back on Release.
+func (r *Reader) Recycle(bufs *Buffers) { r.bufs = bufs }
+
+// Release gives the Reader's buffer back; the Reader is not used after.
+func (r *Reader) Release() {
+	r.bufs.put(r.buf)
+	r.buf, r.plain = nil, nil
+	r.err = errors.New("read of a released reader")
 }
 
 // Read implements io.Reader.
@@ -125,7 +137,8 @@ func (r *Reader) load() error {
 		length = EncryptedSize(r.size, r.k.Layers()) - start
 	}
 	if int64(cap(r.buf)) < length {
-		r.buf = make([]byte, length)
+		r.bufs.put(r.buf)
+		r.buf = r.bufs.get(int(length))
 	}
 	r.buf = r.buf[:length]
 	if _, err := r.src.ReadAt(r.buf, start); err != nil {
