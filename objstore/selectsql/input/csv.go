@@ -61,7 +61,7 @@ type CSV struct {
 // USE the first record names the columns; with IGNORE it is skipped.
 func NewCSV(r io.Reader, opts CSVOptions) (*CSV, error) {
 	c := &CSV{
-		lines: lineReader{r: r, rd: opts.RecordDelimiter}, opts: opts,
+		lines: lineReader{r: r, rd: opts.RecordDelimiter, quote: opts.QuoteCharacter[0], nextQuote: -1}, opts: opts,
 		fd: []byte(opts.FieldDelimiter), rd: []byte(opts.RecordDelimiter),
 		quote: opts.QuoteCharacter[0], escape: opts.QuoteEscapeCharacter[0],
 	}
@@ -124,7 +124,7 @@ func (c *CSV) read() error {
 		if trimmed == "" || c.opts.Comments != "" && strings.HasPrefix(line, c.opts.Comments) {
 			continue
 		}
-		if strings.IndexByte(line, c.quote) < 0 {
+		if !c.lines.quoted() {
 			c.rec.reset(trimmed)
 			return nil
 		}

@@ -24,6 +24,27 @@ type lineReader struct {
 	// consumed counts the bytes of the records returned, delimiters
 	// included.
 	consumed int64
+	// quote is the byte quoted reports on; nextQuote is where blk holds
+	// it next at or after lineStart (len(blk) for nowhere), or -1 when
+	// not looked for yet. One search serves every line up to the quote.
+	quote     byte
+	nextQuote int
+	lineStart int
+	lineEnd   int
+}
+
+// quoted tells whether the record next returned last holds the quote
+// byte. It does not see the records that a quoted field's record
+// delimiter joined to it.
+func (l *lineReader) quoted() bool {
+	if l.nextQuote < l.lineStart {
+		if j := strings.IndexByte(l.blk[l.lineStart:], l.quote); j >= 0 {
+			l.nextQuote = l.lineStart + j
+		} else {
+			l.nextQuote = len(l.blk)
+		}
+	}
+	return l.nextQuote < l.lineEnd
 }
 
 // next returns the next record without its delimiter, or io.EOF.
@@ -31,6 +52,7 @@ func (l *lineReader) next() (string, error) {
 	for {
 		if i := l.index(l.blk[l.pos:]); i >= 0 {
 			line := l.blk[l.pos : l.pos+i]
+			l.lineStart, l.lineEnd = l.pos, l.pos+i
 			l.pos += i + len(l.rd)
 			l.consumed += int64(i + len(l.rd))
 			return line, nil
@@ -40,6 +62,7 @@ func (l *lineReader) next() (string, error) {
 				return "", io.EOF
 			}
 			line := l.blk[l.pos:]
+			l.lineStart, l.lineEnd = l.pos, len(l.blk)
 			l.pos = len(l.blk)
 			l.consumed += int64(len(line))
 			return line, nil
@@ -69,6 +92,7 @@ func (l *lineReader) fill() error {
 	buf := append(l.buf[:0], tail...)
 	n, err := io.ReadFull(l.r, buf[len(buf):cap(buf)])
 	l.blk, l.pos = string(buf[:len(tail)+n]), 0
+	l.nextQuote = -1
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		l.eof = true
