@@ -78,9 +78,14 @@ func (n *node) wantedAttrs(in *fuse.SetAttrIn) (attrs, bool) {
 // setAttrsLocked makes a the node's attributes.
 func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 	if n.dirty {
+		// The record holds mode and owner; the mtime is the staged file's.
+		rejournal := a.mode != n.a.mode || a.uid != n.a.uid || a.gid != n.a.gid
 		n.a = a
 		n.gen++
 		os.Chtimes(n.st.f.Name(), time.Time{}, a.mtime)
+		if !rejournal {
+			return 0
+		}
 		r := record{Bucket: n.fsys.opts.Bucket, Key: n.key(), Mode: a.mode, UID: a.uid, GID: a.gid}
 		if err := n.st.journal(r); err != nil {
 			return toErrno(err)
