@@ -51,7 +51,7 @@ func TestCommandsWriteEncrypted(t *testing.T) {
 	if r := c.runIn(nil, "sync", "--once", "--sse", "aws:kms", "--storage-class", "STANDARD_IA", folder, "s3://enc-cli/sync"); r.code != 0 {
 		t.Fatalf("cairn sync: exit %d\n%s", r.code, r.stderr)
 	}
-	if out := c.ok("stat", "s3://enc-cli/sync/s2"); !strings.Contains(out, "STANDARD_IA") {
+	if out := c.ok("stat", "s3://enc-cli/sync/s2"); !strings.Contains(out, "STANDARD_IA") || !strings.Contains(out, "aws:kms (key ") {
 		t.Errorf("synced file's storage class: %s", out)
 	}
 

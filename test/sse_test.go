@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -31,6 +32,10 @@ func TestEncryptionAtRest(t *testing.T) {
 		cairnBinary(t), s.dataDir, keyID, bigFile, smallFile)
 	if !strings.Contains(out, "ok") {
 		t.Fatalf("sse_check.py: %s", out)
+	}
+	keys := s.run(t, cairnBinary(t), "--data", s.dataDir, "admin", "kms", "list-keys")
+	if !regexp.MustCompile(keyID + `\s+alias/e2e\s+2\s+Enabled`).MatchString(keys) || !strings.Contains(keys, "alias/aws/s3") {
+		t.Errorf("list-keys after a rotation and the default key's first use:\n%s", keys)
 	}
 	s.stop(t)
 	if where := plaintextUnder(t, s.dataDir, big, small); where != "" {

@@ -21,6 +21,7 @@ type statInfo struct {
 	LastModified time.Time         `json:"lastModified"`
 	ContentType  string            `json:"contentType,omitempty"`
 	StorageClass string            `json:"storageClass"`
+	Encryption   string            `json:"encryption,omitempty"`
 	Restore      string            `json:"restore,omitempty"`
 	VersionID    string            `json:"versionId,omitempty"`
 	Parts        int               `json:"parts,omitempty"`
@@ -92,7 +93,7 @@ func statObject(ctx context.Context, st objstore.Store, loc location, versionID 
 		URL: loc.String(), Size: info.Size, ETag: info.ETag, LastModified: info.LastModified,
 		ContentType: info.ContentType, StorageClass: string(class), VersionID: info.VersionID,
 		Parts: info.PartsCount, Metadata: info.UserMetadata, Tags: tags,
-		Restore: restoreText(info.Restore, time.Now()),
+		Restore: restoreText(info.Restore, time.Now()), Encryption: encryptionText(info.Encryption),
 	}, nil
 }
 
@@ -104,6 +105,7 @@ func printStat(w io.Writer, si statInfo) error {
 		{"Last-Modified", si.LastModified.Local().Format(time.RFC1123)},
 		{"Content-Type", si.ContentType},
 		{"Storage-Class", si.StorageClass},
+		{"Encryption", si.Encryption},
 		{"Restore", si.Restore},
 		{"Version-Id", si.VersionID},
 		{"Parts", partsCount(si.Parts)},

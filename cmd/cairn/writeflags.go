@@ -83,3 +83,14 @@ func readCustomerKey(path string) ([]byte, error) {
 	}
 	return nil, usagef("--sse-c-key-file %s: want %d bytes, raw or in base64", path, sse.KeySize)
 }
+
+// encryptionText describes how an object is encrypted at rest, for stat.
+func encryptionText(enc objstore.Encryption) string {
+	switch {
+	case enc.CustomerAlgorithm != "":
+		return "SSE-C (key MD5 " + enc.CustomerKeyMD5 + ")"
+	case enc.KMSKeyID != "":
+		return enc.Algorithm + " (key " + enc.KMSKeyID + ")"
+	}
+	return enc.Algorithm
+}
