@@ -115,7 +115,9 @@ func openInput(ctx context.Context, req *Request, q *sql.Query, obj Object) (*so
 		return nil, err
 	}
 	src.processed = &counter{}
-	r = &countingReader{r: r, c: src.processed}
+	ra := newReadahead(&countingReader{r: r, c: src.processed})
+	src.closers = append(src.closers, ra)
+	r = ra
 	if in.JSON != nil {
 		j := input.NewJSON(r, q.Path)
 		src.records = j

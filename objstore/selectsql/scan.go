@@ -142,7 +142,7 @@ func (s *scan) tick(ctx context.Context) error {
 }
 
 func (s *scan) stats() eventstream.Stats {
-	return eventstream.Stats{Scanned: s.src.scanned.n, Processed: s.src.processed.n, Returned: s.returned}
+	return eventstream.Stats{Scanned: s.src.scanned.load(), Processed: s.src.processed.load(), Returned: s.returned}
 }
 
 // finish sends the aggregate row, the last records, Stats and End.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
 
 // decompress unwraps the compression of the object.
@@ -37,8 +38,12 @@ func (d *decompressed) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// counter counts bytes.
-type counter struct{ n int64 }
+// counter counts bytes; the reader that adds to it may run in a
+// goroutine of its own (readahead).
+type counter struct{ n atomic.Int64 }
+
+// load is the count so far.
+func (c *counter) load() int64 { return c.n.Load() }
 
 type countingReader struct {
 	r io.Reader
@@ -47,7 +52,7 @@ type countingReader struct {
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.c.n += int64(n)
+	c.c.n.Add(int64(n))
 	return n, err
 }
 
@@ -58,7 +63,7 @@ type countingReaderAt struct {
 
 func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(p, off)
-	c.c.n += int64(n)
+	c.c.n.Add(int64(n))
 	if err != nil && !errors.Is(err, io.EOF) {
 		return n, fmt.Errorf("read object at %d: %w", off, err)
 	}
