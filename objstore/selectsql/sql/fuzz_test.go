@@ -3,7 +3,8 @@ package sql
 import "testing"
 
 // FuzzQuery parses and runs any query over a record: errors are fine,
-// panics are not.
+// panics are not, and a record of text fields matches as the same
+// fields given as Values do.
 func FuzzQuery(f *testing.F) {
 	for _, q := range []string{
 		"SELECT * FROM S3Object WHERE status = 'failed' AND amount > 1000",
@@ -19,6 +20,12 @@ func FuzzQuery(f *testing.F) {
 		query, err := Parse(q)
 		if err != nil {
 			return
+		}
+		text := &textRecord{names: []string{"id", "status", "amount", "note"}, fields: []string{"7", "failed", "1500.5", "x"}}
+		fast, ferr := query.Match(text)
+		slow, serr := query.Match(plainRecord{text})
+		if ferr == nil && serr == nil && fast != slow {
+			t.Fatalf("%q over text fields: %v, over Values: %v", q, fast, slow)
 		}
 		rec := sampleRecord()
 		if _, err := query.Match(rec); err != nil {
