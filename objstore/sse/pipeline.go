@@ -9,16 +9,17 @@ import (
 // on a goroutine of its own, a batch ahead of the one being written, so
 // that decrypting overlaps sending.
 const (
-	pipelineBatch = 4                             // chunks per batch
+	pipelineBatch = 8                             // chunks per batch
 	pipelineDepth = 3                             // batches in flight
 	pipelineMin   = 2 * pipelineBatch * ChunkSize // smallest range pipelined
 )
 
-// batch is a run of decrypted chunks: the plaintext pieces to write, in
-// the buffer they were decrypted in.
+// batch is a run of decrypted chunks: the plaintext to write, gathered
+// in the buffer it was decrypted in.
 type batch struct {
 	buf    []byte
 	pieces [][]byte
+	chunks int64 // how many chunks the pieces hold
 	err    error
 }
 
@@ -89,7 +90,7 @@ func (r *Reader) decryptAhead(free chan []byte, out chan<- batch, stop <-chan st
 		for _, p := range b.pieces {
 			pos += int64(len(p))
 		}
-		next += int64(len(b.pieces))
+		next += b.chunks
 	}
 }
 
@@ -116,6 +117,7 @@ func (r *Reader) decryptBatch(buf []byte, first, pos int64) batch {
 			return b
 		}
 	}
+	var size int64 // plaintext gathered at the start of buf
 	for i := range count {
 		index := first + i
 		sealed := buf[i*stride : min((i+1)*stride, length)]
@@ -129,7 +131,10 @@ func (r *Reader) decryptBatch(buf []byte, first, pos int64) batch {
 			b.err = fmt.Errorf("chunk %d holds %d bytes: %w", index, len(plain), ErrTampered)
 			return b
 		}
-		b.pieces = append(b.pieces, plain[lo:hi])
+		// Move the plaintext up against the last chunk's, over the tags
+		// between them, so that the batch goes out in one write.
+		size += int64(copy(buf[size:], plain[lo:hi]))
 	}
+	b.pieces, b.chunks = [][]byte{buf[:size]}, count
 	return b
 }
