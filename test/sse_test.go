@@ -34,7 +34,7 @@ func TestEncryptionAtRest(t *testing.T) {
 		t.Fatalf("sse_check.py: %s", out)
 	}
 	keys := s.run(t, cairnBinary(t), "--data", s.dataDir, "admin", "kms", "list-keys")
-	if !regexp.MustCompile(keyID + `\s+alias/e2e\s+2\s+Enabled`).MatchString(keys) || !strings.Contains(keys, "alias/aws/s3") {
+	if !regexp.MustCompile(keyID+`\s+alias/e2e\s+2\s+Enabled`).MatchString(keys) || !strings.Contains(keys, "alias/aws/s3") {
 		t.Errorf("list-keys after a rotation and the default key's first use:\n%s", keys)
 	}
 	s.stop(t)
