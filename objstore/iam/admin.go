@@ -60,9 +60,10 @@ func (s *State) CreateKey(user string, now time.Time) (AccessKey, error) {
 	if _, ok := s.user(user); !ok {
 		return AccessKey{}, fmt.Errorf("user %s: %w", user, ErrNotFound)
 	}
+	ak, sk := NewKeyPair("AKIA")
 	k := AccessKey{
-		AccessKey: "AKIA" + randomString(16, upperAlnum),
-		SecretKey: randomString(40, secretAlphabet),
+		AccessKey: ak,
+		SecretKey: sk,
 		User:      user,
 		Created:   now.UTC(),
 	}
@@ -184,6 +185,12 @@ const (
 	upperAlnum     = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 )
+
+// NewKeyPair returns a fresh access key of 20 characters (prefix, then
+// random upper-case letters and digits) and a 40-character secret key.
+func NewKeyPair(prefix string) (accessKey, secretKey string) {
+	return prefix + randomString(20-len(prefix), upperAlnum), randomString(40, secretAlphabet)
+}
 
 // randomString returns n characters drawn uniformly from alphabet, whose
 // length divides 256.

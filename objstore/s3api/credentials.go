@@ -1,7 +1,6 @@
 package s3api
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/cairnfs/cairn/objstore/iam"
 )
 
 // Credential is an access key and its secret.
@@ -55,7 +56,8 @@ func LoadRootCredential(dir string, getenv func(string) string) (c Credential, c
 		return c, false, err
 	}
 	path := filepath.Join(dir, rootCredentialFile)
-	c = Credential{AccessKey: "CAIRN" + randomString(15, upperAlnum), SecretKey: randomString(40, secretAlphabet)}
+	c = Credential{}
+	c.AccessKey, c.SecretKey = iam.NewKeyPair("CAIRN")
 	if err := writeFileSync(path, c); err != nil {
 		return c, false, err
 	}
@@ -81,20 +83,6 @@ func rootCredential(dir string, getenv func(string) string) (c Credential, err e
 		return c, fmt.Errorf("read root credential %s: malformed file", path)
 	}
 	return c, nil
-}
-
-const (
-	upperAlnum     = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-)
-
-func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
 
 // writeFileSync writes v as JSON to path with mode 0600, durably.
