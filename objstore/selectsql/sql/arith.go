@@ -12,16 +12,9 @@ type arith struct {
 }
 
 func (e *arith) eval(rec Record) (Value, error) {
-	lv, err := e.l.eval(rec)
-	if err != nil {
-		return lv, err
-	}
-	rv, err := e.r.eval(rec)
-	if err != nil {
-		return rv, err
-	}
-	if lv.IsAbsent() || rv.IsAbsent() {
-		return NullValue, nil
+	lv, rv, absent, err := operands(e.l, e.r, rec)
+	if err != nil || absent {
+		return NullValue, err
 	}
 	ln, lok := lv.number()
 	rn, rok := rv.number()

@@ -101,16 +101,9 @@ type compare struct {
 }
 
 func (e *compare) eval(rec Record) (Value, error) {
-	lv, err := e.l.eval(rec)
-	if err != nil {
-		return lv, err
-	}
-	rv, err := e.r.eval(rec)
-	if err != nil {
-		return rv, err
-	}
-	if lv.IsAbsent() || rv.IsAbsent() {
-		return NullValue, nil
+	lv, rv, absent, err := operands(e.l, e.r, rec)
+	if err != nil || absent {
+		return NullValue, err
 	}
 	return e.op.result(compareValues(lv, rv)), nil
 }

@@ -233,20 +233,25 @@ func (e *between) eval(rec Record) (Value, error) {
 	return BoolValue((lo >= 0 && hi <= 0) != e.not), nil
 }
 
+// operands evaluates the two sides of a binary operator; absent tells
+// that either is NULL or MISSING, which makes the operator's result NULL.
+func operands(l, r Expr, rec Record) (lv, rv Value, absent bool, err error) {
+	if lv, err = l.eval(rec); err != nil {
+		return lv, rv, false, err
+	}
+	if rv, err = r.eval(rec); err != nil {
+		return lv, rv, false, err
+	}
+	return lv, rv, lv.IsAbsent() || rv.IsAbsent(), nil
+}
+
 // concatExpr is ||.
 type concatExpr struct{ l, r Expr }
 
 func (e *concatExpr) eval(rec Record) (Value, error) {
-	lv, err := e.l.eval(rec)
-	if err != nil {
-		return lv, err
-	}
-	rv, err := e.r.eval(rec)
-	if err != nil {
-		return rv, err
-	}
-	if lv.IsAbsent() || rv.IsAbsent() {
-		return NullValue, nil
+	lv, rv, absent, err := operands(e.l, e.r, rec)
+	if err != nil || absent {
+		return NullValue, err
 	}
 	return StringValue(lv.Text() + rv.Text()), nil
 }
