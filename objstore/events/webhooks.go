@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/cairnfs/cairn/internal/atomicfile"
 )
 
 // WebhookARNPrefix starts the ARN of a registered webhook:
@@ -158,32 +160,5 @@ func (w *Webhooks) update(change func(map[string]Webhook)) error {
 	if err != nil {
 		return fmt.Errorf("encode webhooks: %w", err)
 	}
-	return writeFileAtomic(w.path, append(data, '\n'))
-}
-
-// writeFileAtomic replaces path with data (mode 0600: it holds secrets).
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".webhooks-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replace %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(w.path, append(data, '\n'), 0o600)
 }

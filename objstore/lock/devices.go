@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cairnfs/cairn/internal/atomicfile"
 	"github.com/cairnfs/cairn/objstore"
 )
 
@@ -107,11 +108,7 @@ func (d *Devices) write(all []Device) error {
 	if err != nil {
 		return fmt.Errorf("encode MFA devices: %w", err)
 	}
-	tmp := d.path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write MFA devices: %w", err)
-	}
-	if err := os.Rename(tmp, d.path); err != nil {
+	if err := atomicfile.WriteFile(d.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write MFA devices: %w", err)
 	}
 	return nil

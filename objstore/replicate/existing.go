@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cairnfs/cairn/internal/atomicfile"
 	"github.com/cairnfs/cairn/objstore"
 )
 
@@ -123,7 +124,7 @@ func RequestExisting(dataDir, bucket string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encode request: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(requestsDir(dataDir), id+".req"), data); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(requestsDir(dataDir), id+".req"), data, 0o600); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -172,7 +173,7 @@ func (r *Replicator) takeRequests(ctx context.Context) {
 		}
 		a := r.answer(ctx, filepath.Join(dir, e.Name()))
 		data, _ := json.Marshal(a)
-		if err := writeFileAtomic(filepath.Join(dir, id+".done"), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, id+".done"), data, 0o600); err != nil {
 			r.log.Error("replication: answer request", "err", err)
 		}
 		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cairnfs/cairn/internal/atomicfile"
 )
 
 // Kinds of task.
@@ -56,7 +58,7 @@ func OpenQueue(dir string) (*Queue, error) {
 	}
 	for _, e := range ents {
 		name := e.Name()
-		if strings.HasPrefix(name, ".tmp-") {
+		if strings.HasPrefix(name, atomicfile.TempPrefix) {
 			os.Remove(filepath.Join(dir, name))
 			continue
 		}
@@ -136,7 +138,7 @@ func (q *Queue) write(t Task) error {
 	if err != nil {
 		return fmt.Errorf("encode task: %w", err)
 	}
-	if err := writeFileAtomic(q.path(t.ID), data); err != nil {
+	if err := atomicfile.WriteFile(q.path(t.ID), data, 0o600); err != nil {
 		return fmt.Errorf("queue task: %w", err)
 	}
 	q.mu.Lock()
@@ -153,7 +155,7 @@ func (q *Queue) Done(t Task) error {
 	q.mu.Lock()
 	delete(q.tasks, t.ID)
 	q.mu.Unlock()
-	return syncDir(q.dir)
+	return atomicfile.SyncDir(q.dir)
 }
 
 // Due returns up to max tasks whose next try is not after now, oldest

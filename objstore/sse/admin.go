@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/cairnfs/cairn/internal/atomicfile"
 )
 
 // change applies fn to the KMS keys as they are on disk, under the key
@@ -32,7 +34,7 @@ func (s *Service) change(ctx context.Context, fn func(st *kmsState, master []byt
 		if err != nil {
 			return err
 		}
-		return writeFileAtomic(path, out)
+		return atomicfile.WriteFile(path, out, 0o600)
 	})
 }
 

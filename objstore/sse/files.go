@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cairnfs/cairn/internal/atomicfile"
 	"github.com/cairnfs/cairn/internal/flock"
 )
 
@@ -42,46 +43,6 @@ func withLock(ctx context.Context, dir string, fn func() error) error {
 	}
 }
 
-// writeFileAtomic replaces path with data (mode 0600), durably.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename to %s: %w", path, err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
-}
-
 // loadMaster reads the master key, creating it on first use.
 func loadMaster(ctx context.Context, dir string) ([]byte, error) {
 	path := filepath.Join(dir, masterFile)
@@ -99,7 +60,7 @@ func loadMaster(ctx context.Context, dir string) ([]byte, error) {
 		if _, err := rand.Read(key); err != nil {
 			return fmt.Errorf("master key: %w", err)
 		}
-		return writeFileAtomic(path, key)
+		return atomicfile.WriteFile(path, key, 0o600)
 	})
 	return key, err
 }
