@@ -44,25 +44,43 @@ func (s *Store) DeleteObjectTagging(ctx context.Context, bucket, key, versionID 
 // retag rewrites a version's record (and its L copy when it is the
 // current one) with a new tag set.
 func (s *Store) retag(bucket, key, versionID string, tags objstore.Tags) (string, error) {
-	if err := objstore.ValidateKey(key); err != nil {
+	rec, err := s.changeVersion(bucket, key, versionID, func(rec *versionRecord) error {
+		rec.Meta.Tags = cloneMap(tags)
+		return nil
+	})
+	if err != nil {
 		return "", err
+	}
+	return rec.versionID(), nil
+}
+
+// changeVersion resolves a version (the current one when versionID is
+// empty) under the key's lock, lets change modify its record and stores
+// the record again. A delete marker is never handed to change: resolve
+// answers NoSuchKey or MethodNotAllowed for it. An error from change
+// leaves the version as it was.
+func (s *Store) changeVersion(bucket, key, versionID string, change func(*versionRecord) error) (*versionRecord, error) {
+	if err := objstore.ValidateKey(key); err != nil {
+		return nil, err
 	}
 	leave, err := s.enter()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer leave()
 	unlock := s.locks.lockKey(bucket, key)
 	defer unlock()
 	rec, err := resolve(s.db, bucket, key, versionID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	rec.Meta.Tags = cloneMap(tags)
+	if err := change(rec); err != nil {
+		return nil, err
+	}
 	if err := s.rewrite(bucket, key, rec); err != nil {
-		return "", fmt.Errorf("tag %s/%s: %w", bucket, key, err)
+		return nil, fmt.Errorf("update %s/%s: %w", bucket, key, err)
 	}
-	return rec.versionID(), nil
+	return rec, nil
 }
 
 // rewrite stores a changed record of an existing version (and its L copy

@@ -2,7 +2,6 @@ package disk
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -13,37 +12,25 @@ import (
 // the version as it is (the current one when versionID is empty) and may
 // set its StorageClass, ReplicationStatus, Lock and Restore; other fields
 // it changes are ignored. An error from change leaves the version as it
-// was and is returned. Delete markers cannot be updated
-// (objstore.ErrMethodNotAllowed).
+// was and is returned. Delete markers cannot be updated (NoSuchKey for a
+// current one, MethodNotAllowed when named by version ID).
 func (s *Store) UpdateVersion(ctx context.Context, bucket, key, versionID string, change func(*objstore.ObjectInfo) error) (objstore.ObjectInfo, error) {
-	if err := objstore.ValidateKey(key); err != nil {
-		return objstore.ObjectInfo{}, err
-	}
-	leave, err := s.enter()
+	var latest bool
+	rec, err := s.changeVersion(bucket, key, versionID, func(rec *versionRecord) error {
+		info := rec.info(bucket, key)
+		info.IsLatest = s.isLatest(bucket, key, rec)
+		if err := change(&info); err != nil {
+			return err
+		}
+		rec.applyAttrs(&info)
+		latest = info.IsLatest
+		return nil
+	})
 	if err != nil {
 		return objstore.ObjectInfo{}, err
-	}
-	defer leave()
-	unlock := s.locks.lockKey(bucket, key)
-	defer unlock()
-	rec, err := resolve(s.db, bucket, key, versionID)
-	if err != nil {
-		return objstore.ObjectInfo{}, err
-	}
-	if rec.DeleteMarker {
-		return objstore.ObjectInfo{}, fmt.Errorf("%s/%s version %s is a delete marker: %w", bucket, key, rec.versionID(), objstore.ErrMethodNotAllowed)
-	}
-	info := rec.info(bucket, key)
-	info.IsLatest = s.isLatest(bucket, key, rec)
-	if err := change(&info); err != nil {
-		return objstore.ObjectInfo{}, err
-	}
-	rec.applyAttrs(&info)
-	if err := s.rewrite(bucket, key, rec); err != nil {
-		return objstore.ObjectInfo{}, fmt.Errorf("update %s/%s: %w", bucket, key, err)
 	}
 	out := rec.info(bucket, key)
-	out.IsLatest = info.IsLatest
+	out.IsLatest = latest
 	return out, nil
 }
 
