@@ -256,6 +256,10 @@ func (n *node) attach(ctx context.Context, name string, a attrs, out *fuse.Entry
 // Readdir lists the directory: what the store holds below it, and files
 // created here and not stored yet.
 func (n *node) Readdir(ctx context.Context) (fs.DirStream, syscall.Errno) {
+	// The files held only here are taken before listing the store: one
+	// whose upload lands while the listing is made may be missing from
+	// it, and is no longer local after it.
+	local := n.localChildren()
 	l, err := n.relist(ctx)
 	if err != nil {
 		return nil, toErrno(err)
@@ -275,13 +279,25 @@ func (n *node) Readdir(ctx context.Context) (fs.DirStream, syscall.Errno) {
 			entries[i].Mode = ch.StableAttr().Mode
 		}
 	}
-	for name, ch := range n.Children() {
-		if _, ok := l.get(name); !ok && ch.Operations().(*node).isLocal() {
-			entries = append(entries, fuse.DirEntry{Name: name, Mode: ch.StableAttr().Mode})
+	for name, mode := range local {
+		if _, ok := l.get(name); !ok {
+			entries = append(entries, fuse.DirEntry{Name: name, Mode: mode})
 		}
 	}
 	slices.SortFunc(entries, func(a, b fuse.DirEntry) int { return strings.Compare(a.Name, b.Name) })
 	return fs.NewListDirStream(entries), 0
+}
+
+// localChildren returns the mode of each child that exists only here so
+// far, by name.
+func (n *node) localChildren() map[string]uint32 {
+	local := map[string]uint32{}
+	for name, ch := range n.Children() {
+		if ch.Operations().(*node).isLocal() {
+			local[name] = ch.StableAttr().Mode
+		}
+	}
+	return local
 }
 
 // isLocal tells whether the node exists only here so far.
