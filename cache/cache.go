@@ -145,6 +145,7 @@ func (c *Cache) Stats() Stats {
 	if c.disk != nil {
 		s.DiskBytes, s.DiskBlocks = c.disk.usage()
 		s.DiscardedBlocks = c.disk.corrupt.Load()
+		s.SkippedBlocks = c.disk.skipped.Load()
 	}
 	return s
 }

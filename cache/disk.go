@@ -18,6 +18,18 @@ import (
 // a hit refreshes it; the times order the blocks when the tier is rescanned.
 const touchEvery = time.Minute
 
+// diskQueue bounds the blocks waiting for the disk tier's writer; a block
+// that finds the queue full is not stored there (the tier falls behind a
+// read faster than the disk, and a later miss fetches the block again).
+const diskQueue = 64
+
+// diskWrite is a block waiting to be written.
+type diskWrite struct {
+	id   fileID
+	name string
+	data []byte
+}
+
 // fileID names a block file: the hash of its object and of its block name.
 type fileID struct{ obj, blk uint64 }
 
@@ -38,12 +50,18 @@ type diskTier struct {
 	lock     *os.File
 	tmpSeq   atomic.Uint64
 	corrupt  atomic.Int64
-	failing  atomic.Bool // a write failed and was logged; quiet until one succeeds
+	failing  atomic.Bool  // a write failed and was logged; quiet until one succeeds
+	skipped  atomic.Int64 // blocks not stored because the queue was full
 
-	mu    sync.Mutex
-	index map[fileID]*list.Element // of *diskEntry
-	lru   *list.List               // front is most recently used
-	used  int64
+	queue   chan *diskWrite // blocks for the writer, closed by close
+	queued  sync.WaitGroup  // blocks queued and not yet written
+	written chan struct{}   // closed when the writer has ended
+
+	mu      sync.Mutex
+	pending map[fileID]*diskWrite    // queued blocks, served until written
+	index   map[fileID]*list.Element // of *diskEntry
+	lru     *list.List               // front is most recently used
+	used    int64
 }
 
 // openDisk locks dir, creates its layout and indexes the blocks already in it.
@@ -58,16 +76,61 @@ func openDisk(dir string, capacity int64, log *slog.Logger) (*diskTier, error) {
 	d := &diskTier{
 		dir: dir, capacity: capacity, log: log, lock: lock,
 		index: make(map[fileID]*list.Element), lru: list.New(),
+		queue: make(chan *diskWrite, diskQueue), written: make(chan struct{}),
+		pending: make(map[fileID]*diskWrite),
 	}
 	if err := d.scan(); err != nil {
 		lock.Close()
 		return nil, err
 	}
+	go d.writer()
 	return d, nil
 }
 
-// close releases the directory lock.
+// writer writes the queued blocks until the queue is closed.
+func (d *diskTier) writer() {
+	defer close(d.written)
+	for w := range d.queue {
+		d.put(w)
+		d.queued.Done()
+	}
+}
+
+// putLater queues a block for the writer, or skips it when the queue is
+// full; until written it is served from the queue. data must not change
+// afterwards.
+func (d *diskTier) putLater(id fileID, name string, data []byte) {
+	w := &diskWrite{id, name, data}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.queued.Add(1)
+	select {
+	case d.queue <- w:
+		d.pending[id] = w
+	default:
+		d.queued.Done()
+		d.skipped.Add(1)
+	}
+}
+
+// queuedBlock returns a block waiting for the writer.
+func (d *diskTier) queuedBlock(id fileID, name string) ([]byte, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if w, ok := d.pending[id]; ok && w.name == name {
+		return w.data, true
+	}
+	return nil, false
+}
+
+// settle waits until every queued block is written.
+func (d *diskTier) settle() { d.queued.Wait() }
+
+// close writes the blocks still queued and releases the directory lock.
+// Nothing may be queued once it begins.
 func (d *diskTier) close() error {
+	close(d.queue)
+	<-d.written
 	if err := d.lock.Close(); err != nil {
 		return fmt.Errorf("unlock cache directory %s: %w", d.dir, err)
 	}
@@ -87,6 +150,9 @@ func (d *diskTier) path(id fileID) string {
 // get returns the bytes of a block, or false when the tier lacks it or its
 // file fails verification (the file is then deleted).
 func (d *diskTier) get(id fileID, name string) ([]byte, bool) {
+	if data, ok := d.queuedBlock(id, name); ok {
+		return data, true
+	}
 	touch, ok := d.use(id)
 	if !ok {
 		return nil, false
@@ -136,27 +202,34 @@ func (d *diskTier) use(id fileID) (touch, ok bool) {
 func (d *diskTier) has(id fileID) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	_, queued := d.pending[id]
 	_, ok := d.index[id]
-	return ok
+	return ok || queued
 }
 
-// put stores a block, evicting old blocks to stay within capacity. Errors
-// are logged, not returned: a block that is not stored is only a miss later.
-func (d *diskTier) put(id fileID, name string, data []byte) {
-	head := blockHead(name, data)
-	size := int64(len(head) + len(data))
+// put stores a queued block, evicting old blocks to stay within
+// capacity, unless it was invalidated meanwhile. Errors are logged, not
+// returned: a block that is not stored is only a miss later.
+func (d *diskTier) put(w *diskWrite) {
+	defer d.unqueue(w)
+	head := blockHead(w.name, w.data)
+	size := int64(len(head) + len(w.data))
 	if size > d.capacity {
 		return
 	}
-	path := d.path(id)
+	id, path := w.id, d.path(w.id)
 	tmp := fmt.Sprintf("%s.tmp-%d", path, d.tmpSeq.Add(1))
-	if err := writeFile(tmp, head, data); err != nil {
+	if err := writeFile(tmp, head, w.data); err != nil {
 		d.writeFailed(fmt.Errorf("write block file %s: %w", tmp, err))
 		os.Remove(tmp)
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.pending[id] != w { // invalidated while being written
+		os.Remove(tmp)
+		return
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		d.writeFailed(fmt.Errorf("rename block file %s: %w", tmp, err))
 		os.Remove(tmp)
@@ -167,6 +240,15 @@ func (d *diskTier) put(id fileID, name string, data []byte) {
 	}
 	d.insert(&diskEntry{id: id, size: size, touched: time.Now()})
 	d.evict()
+}
+
+// unqueue forgets a queued block once the writer is done with it.
+func (d *diskTier) unqueue(w *diskWrite) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pending[w.id] == w {
+		delete(d.pending, w.id)
+	}
 }
 
 // writeFile writes head then data to a new file at path.
@@ -239,6 +321,11 @@ func (d *diskTier) remove(id fileID) {
 func (d *diskTier) invalidate(obj uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	for id := range d.pending {
+		if id.obj == obj {
+			delete(d.pending, id)
+		}
+	}
 	for id := range d.index {
 		if id.obj == obj {
 			d.remove(id)

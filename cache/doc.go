@@ -21,9 +21,12 @@
 //     reused after a restart.
 //
 // A disk hit is promoted to the memory tier. Missing blocks are fetched with
-// a caller-supplied Fetcher: adjacent missing blocks become one ranged fetch,
-// and concurrent misses of one block share a single fetch. A fetched block
-// goes to its readers first and to the disk tier after.
+// a caller-supplied Fetcher: adjacent missing blocks become one ranged fetch
+// whose blocks reach their readers one by one as they arrive, and concurrent
+// misses of one block share a single fetch. A fetched block goes to its
+// readers first and to the disk tier after, through a bounded queue that a
+// writer of its own drains (a block queued is served from the queue; when
+// the disk falls behind, blocks are skipped rather than slowing reads).
 //
 // Readahead watches the reads of one open file and, while they are
 // sequential, prefetches ahead with a window that doubles on each

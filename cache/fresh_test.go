@@ -36,7 +36,7 @@ func TestSequentialReadLargerThanMemoryFetchesOnce(t *testing.T) {
 	if fetched != src.size() {
 		t.Fatalf("fetched %d bytes to read an object of %d once", fetched, src.size())
 	}
-	if s := c.Stats(); s.MemoryBytes > memBlocks*testBlock {
+	if s := settled(c); s.MemoryBytes > memBlocks*testBlock {
 		t.Fatalf("memory holds %d bytes, over its budget of %d", s.MemoryBytes, memBlocks*testBlock)
 	}
 }

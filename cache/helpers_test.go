@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -36,7 +37,7 @@ func newSource(size int, seed uint64) *source {
 }
 
 // fetch is the source's Fetcher.
-func (s *source) fetch(ctx context.Context, off, n int64) ([]byte, error) {
+func (s *source) fetch(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 	s.calls.Add(1)
 	s.mu.Lock()
 	s.ranges = append(s.ranges, [2]int64{off, n})
@@ -44,7 +45,7 @@ func (s *source) fetch(ctx context.Context, off, n int64) ([]byte, error) {
 	if off < 0 || off+n > int64(len(s.data)) {
 		return nil, errors.New("range outside the object")
 	}
-	return append([]byte(nil), s.data[off:off+n]...), nil
+	return io.NopCloser(bytes.NewReader(s.data[off : off+n])), nil
 }
 
 // fetched returns the ranges fetched so far.
@@ -59,7 +60,7 @@ func (s *source) size() int64 { return int64(len(s.data)) }
 
 // noFetch is a Fetcher that fails the test when called.
 func noFetch(t testing.TB) Fetcher {
-	return func(ctx context.Context, off, n int64) ([]byte, error) {
+	return func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 		t.Errorf("unexpected fetch of %d bytes at %d", n, off)
 		return nil, errors.New("no fetch expected")
 	}
@@ -104,3 +105,12 @@ func read(t testing.TB, c *Cache, obj ObjectID, src *source, off, n int64, fetch
 }
 
 var obj1 = ObjectID{Bucket: "photos", Key: "2024/beach.jpg", Version: "etag-1"}
+
+// settled returns c's Stats once the disk tier has written every block
+// queued for it.
+func settled(c *Cache) Stats {
+	if c.disk != nil {
+		c.disk.settle()
+	}
+	return c.Stats()
+}

@@ -1,17 +1,18 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"sync"
 )
 
-// Fetcher reads [off, off+n) of one object version (a range GET) and
-// returns those bytes. The cache only asks for ranges within the size it
-// was given, so a shorter answer is an error.
-type Fetcher func(ctx context.Context, off, n int64) ([]byte, error)
+// Fetcher opens [off, off+n) of one object version (a range GET) and
+// returns a reader of those bytes, which the cache closes. The cache only
+// asks for ranges within the size it was given, so a shorter answer is an
+// error. Blocks are read from it one after the other, and each goes to
+// its readers as soon as it has arrived.
+type Fetcher func(ctx context.Context, off, n int64) (io.ReadCloser, error)
 
 // ref is one block of a read: its key, its encoded name and the length it
 // must have.
@@ -112,16 +113,24 @@ func (c *Cache) peek(obj ObjectID, size, off, n int64) ([]byte, bool) {
 
 // fetchDirect fetches [off, off+n) of obj with fetch, past the tiers.
 func (c *Cache) fetchDirect(ctx context.Context, obj ObjectID, off, n int64, fetch Fetcher) ([]byte, error) {
-	data, err := fetch(ctx, off, n)
 	c.stats.fetches.Add(1)
-	c.stats.fetched.Add(int64(len(data)))
-	if err == nil && int64(len(data)) != n {
-		err = fmt.Errorf("got %d bytes: %w", len(data), io.ErrUnexpectedEOF)
-	}
+	body, err := fetch(ctx, off, n)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s/%s version %q bytes %d-%d: %w", obj.Bucket, obj.Key, obj.Version, off, off+n-1, err)
+		return nil, fetchError(obj, off, n, err)
+	}
+	defer body.Close()
+	data := make([]byte, n)
+	k, err := io.ReadFull(body, data)
+	c.stats.fetched.Add(int64(k))
+	if err != nil {
+		return nil, fetchError(obj, off, n, err)
 	}
 	return data, nil
+}
+
+// fetchError wraps the error of a fetch of [off, off+n) of obj.
+func fetchError(obj ObjectID, off, n int64, err error) error {
+	return fmt.Errorf("fetch %s/%s version %q bytes %d-%d: %w", obj.Bucket, obj.Key, obj.Version, off, off+n-1, err)
 }
 
 // blocks returns blocks first..last of the object, from the tiers or
@@ -282,8 +291,10 @@ func (c *Cache) fetchRuns(ctx context.Context, obj ObjectID, size int64, rs [][]
 	return nil
 }
 
-// fetchRun fetches a run of adjacent blocks with one call of fetch, stores
-// them and finishes their calls. Every call is finished, even if fetch
+// fetchRun fetches a run of adjacent blocks with one call of fetch and
+// reads them from it in order: each block is stored and its call finished
+// as soon as its bytes are in, so the reader of the run's first block
+// does not wait for the last. Every call is finished, even if fetch
 // panics. A background fetch that fails hands its blocks back to the
 // readers waiting for them (errRetry), who then fetch them themselves and
 // see their own outcome.
@@ -296,44 +307,44 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 	}()
 	off := run[0].r.k.Index * c.bs
 	end := min(off+int64(len(run))*c.bs, size)
-	data, err := fetch(ctx, off, end-off)
 	c.stats.fetches.Add(1)
-	c.stats.fetched.Add(int64(len(data)))
-	if err == nil && int64(len(data)) != end-off {
-		err = fmt.Errorf("got %d bytes: %w", len(data), io.ErrUnexpectedEOF)
+	body, err := fetch(ctx, off, end-off)
+	if err == nil {
+		defer body.Close()
+		done, err = c.readRun(body, run)
 	}
 	if err != nil {
-		err = fmt.Errorf("fetch %s/%s version %q bytes %d-%d: %w", obj.Bucket, obj.Key, obj.Version, off, end-1, err)
+		err = fetchError(obj, off, end-off, err)
 		shared := err
 		if background {
 			shared = errRetry
 		}
-		for _, f := range run {
+		for _, f := range run[done:] {
 			c.fl.finish(f.r.name, f.cl, nil, shared)
 		}
 		done = len(run)
-		return err
 	}
-	blocks := make([][]byte, len(run))
+	return err
+}
+
+// readRun reads the blocks of run from body in order, stores each in the
+// tiers and finishes its call. It returns how many it finished.
+func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 	for i, f := range run {
-		lo := int64(i) * c.bs
-		hi := min(lo+c.bs, int64(len(data)))
-		b := data[lo:hi:hi]
-		if len(run) > 1 {
-			b = bytes.Clone(b) // let each block be freed on its own
+		b := make([]byte, f.r.want)
+		k, err := io.ReadFull(body, b)
+		c.stats.fetched.Add(int64(k))
+		if err != nil {
+			return i, err
 		}
-		blocks[i] = b
 		if c.mem != nil {
 			c.fresh.put(f.r.name, f.r.k, b, c.mem.put(f.r.name, f.r.k, b))
 		}
 		c.fl.finish(f.r.name, f.cl, b, nil)
-		done++
-	}
-	// The readers have their blocks: the disk tier is written after.
-	if c.disk != nil {
-		for i, f := range run {
-			c.disk.put(c.fileID(f.r), f.r.name, blocks[i])
+		// The readers have their block: the disk tier gets it after.
+		if c.disk != nil {
+			c.disk.putLater(c.fileID(f.r), f.r.name, b)
 		}
 	}
-	return nil
+	return len(run), nil
 }

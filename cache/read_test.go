@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -12,7 +13,7 @@ import (
 func TestConcurrentMissesShareOneFetch(t *testing.T) {
 	src := newSource(4*testBlock, 11)
 	gate := make(chan struct{})
-	fetch := func(ctx context.Context, off, n int64) ([]byte, error) {
+	fetch := func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 		<-gate
 		return src.fetch(ctx, off, n)
 	}
@@ -80,7 +81,9 @@ func TestReadsAtAndPastEnd(t *testing.T) {
 func TestShortFetchIsAnError(t *testing.T) {
 	src := newSource(2*testBlock, 14)
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
-	short := func(ctx context.Context, off, n int64) ([]byte, error) { return src.data[off : off+n-1], nil }
+	short := func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(src.data[off : off+n-1])), nil
+	}
 	p := make([]byte, testBlock)
 	if _, err := c.ReadAt(context.Background(), obj1, src.size(), p, 0, short); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("short fetch: %v, want io.ErrUnexpectedEOF", err)
@@ -91,7 +94,7 @@ func TestShortFetchIsAnError(t *testing.T) {
 func TestFetchErrorReachesReader(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
 	boom := errors.New("connection reset")
-	fail := func(ctx context.Context, off, n int64) ([]byte, error) { return nil, boom }
+	fail := func(ctx context.Context, off, n int64) (io.ReadCloser, error) { return nil, boom }
 	if _, err := c.ReadAt(context.Background(), obj1, 100, make([]byte, 10), 0, fail); !errors.Is(err, boom) {
 		t.Fatalf("ReadAt: %v, want the fetch error", err)
 	}

@@ -74,7 +74,7 @@ func TestReadaheadStaysOffForRandomReads(t *testing.T) {
 func TestCloseWaitsForPrefetches(t *testing.T) {
 	var started, returned atomic.Int64
 	first := make(chan struct{}, 1)
-	slow := func(ctx context.Context, off, n int64) ([]byte, error) {
+	slow := func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 		started.Add(1)
 		defer returned.Add(1)
 		select {
@@ -103,7 +103,7 @@ func TestPrefetchThenReadHits(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
 	c.Prefetch(obj1, src.size(), 0, src.size(), src.fetch)
 	// Reads either hit or wait for the prefetch of their block: never fetch.
-	read(t, c, obj1, src, 0, src.size(), func(ctx context.Context, off, n int64) ([]byte, error) {
+	read(t, c, obj1, src, 0, src.size(), func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 		t.Errorf("read fetched %d bytes at %d after a prefetch", n, off)
 		return src.fetch(ctx, off, n)
 	})
@@ -116,7 +116,7 @@ func TestFailedPrefetchLetsReaderFetch(t *testing.T) {
 	src := newSource(4*testBlock, 21)
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20})
 	release := make(chan struct{})
-	failing := func(ctx context.Context, off, n int64) ([]byte, error) {
+	failing := func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
 		<-release
 		return nil, errors.New("throttled")
 	}

@@ -19,6 +19,9 @@ type Stats struct {
 	FetchedBytes int64
 	// DiscardedBlocks counts block files that failed verification and were deleted.
 	DiscardedBlocks int64
+	// SkippedBlocks counts fetched blocks the disk tier did not store
+	// because its writer was behind.
+	SkippedBlocks int64
 	// MemoryBytes is the size of the blocks in the memory tier.
 	MemoryBytes int64
 	// DiskBytes is the size of the block files in the disk tier.

@@ -12,7 +12,7 @@ func TestMemoryTierHit(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 64 * testBlock})
 	read(t, c, obj1, src, 100, 200, nil)
 	read(t, c, obj1, src, 300, 200, noFetch(t))
-	s := c.Stats()
+	s := settled(c)
 	if src.calls.Load() != 1 || s.MemoryHits != 1 || s.MemoryMisses != 1 {
 		t.Fatalf("fetches %d, stats %+v; want 1 fetch, 1 memory hit, 1 miss", src.calls.Load(), s)
 	}
@@ -27,7 +27,7 @@ func TestDiskTierHitAndPromotion(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20})
 	read(t, c, obj1, src, 0, testBlock, nil)
 	read(t, c, obj1, src, 10, 20, noFetch(t))
-	if s := c.Stats(); s.DiskHits != 1 || s.DiskMisses != 1 || s.DiskBlocks != 1 {
+	if s := settled(c); s.DiskHits != 1 || s.DiskMisses != 1 || s.DiskBlocks != 1 {
 		t.Fatalf("stats %+v; want 1 disk hit, 1 miss, 1 block", s)
 	}
 	c.Close()
@@ -35,7 +35,7 @@ func TestDiskTierHitAndPromotion(t *testing.T) {
 	c = open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 20, DiskDir: dir, DiskBytes: 1 << 20})
 	read(t, c, obj1, src, 0, 100, noFetch(t))
 	read(t, c, obj1, src, 100, 100, noFetch(t))
-	if s := c.Stats(); s.DiskHits != 1 || s.MemoryHits != 1 {
+	if s := settled(c); s.DiskHits != 1 || s.MemoryHits != 1 {
 		t.Fatalf("stats %+v; want the disk hit promoted to a memory hit", s)
 	}
 }
@@ -47,7 +47,7 @@ func TestEvictionKeepsTiersWithinBounds(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: memCap, DiskDir: dir, DiskBytes: diskCap})
 	for i := range int64(200) {
 		read(t, c, obj1, src, i*testBlock, testBlock, nil)
-		s := c.Stats()
+		s := settled(c)
 		if s.MemoryBytes > memCap || s.DiskBytes > diskCap {
 			t.Fatalf("after block %d: memory %d/%d, disk %d/%d bytes", i, s.MemoryBytes, memCap, s.DiskBytes, diskCap)
 		}
@@ -70,7 +70,7 @@ func TestReopenReusesDiskTier(t *testing.T) {
 	}
 	c = open(t, opts)
 	read(t, c, obj1, src, 0, src.size(), noFetch(t))
-	if s := c.Stats(); s.DiskBlocks != 38 || s.DiskHits != 38 {
+	if s := settled(c); s.DiskBlocks != 38 || s.DiskHits != 38 {
 		t.Fatalf("after reopen: %+v; want 38 blocks, all hits", s)
 	}
 }
@@ -83,7 +83,7 @@ func TestReopenShrinksToNewCapacity(t *testing.T) {
 	c.Close()
 	small := int64(5 * (testBlock + 100))
 	c = open(t, Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: small})
-	if s := c.Stats(); s.DiskBytes > small || s.DiskBlocks != 5 {
+	if s := settled(c); s.DiskBytes > small || s.DiskBlocks != 5 {
 		t.Fatalf("reopened with %d bytes: %+v", small, s)
 	}
 	if files := blockFiles(t, dir); files.bytes > small {
@@ -113,7 +113,7 @@ func TestDamagedBlockFileIsRefetched(t *testing.T) {
 	before := src.calls.Load()
 	read(t, c, obj1, src, 0, src.size(), nil)
 	// The two damaged blocks are adjacent: one ranged fetch brings both back.
-	if s := c.Stats(); src.calls.Load()-before != 1 || s.FetchedBytes != 2*testBlock || s.DiscardedBlocks != 2 || s.DiskHits != 1 {
+	if s := settled(c); src.calls.Load()-before != 1 || s.FetchedBytes != 2*testBlock || s.DiscardedBlocks != 2 || s.DiskHits != 1 {
 		t.Fatalf("%d fetches, stats %+v; want the 2 damaged blocks refetched", src.calls.Load()-before, s)
 	}
 	if _, err := os.Stat(files[2] + ".tmp-7"); !errors.Is(err, os.ErrNotExist) {
@@ -130,8 +130,8 @@ func TestDamageWhileOpenIsDetected(t *testing.T) {
 	read(t, c, obj1, src, 0, testBlock, nil)
 	flipByte(t, blockFiles(t, dir).paths[0], 40)
 	read(t, c, obj1, src, 0, testBlock, nil)
-	if src.calls.Load() != 2 || c.Stats().DiscardedBlocks != 1 {
-		t.Fatalf("fetches %d, stats %+v", src.calls.Load(), c.Stats())
+	if src.calls.Load() != 2 || settled(c).DiscardedBlocks != 1 {
+		t.Fatalf("fetches %d, stats %+v", src.calls.Load(), settled(c))
 	}
 }
 
@@ -161,7 +161,7 @@ func TestInvalidateDropsEveryVersion(t *testing.T) {
 	read(t, c, o2, src, 0, src.size(), nil)
 	read(t, c, other, src, 0, src.size(), nil)
 	c.Invalidate(obj1.Bucket, obj1.Key)
-	if s := c.Stats(); s.DiskBlocks != 2 || s.MemoryBytes != 2*testBlock {
+	if s := settled(c); s.DiskBlocks != 2 || s.MemoryBytes != 2*testBlock {
 		t.Fatalf("after Invalidate: %+v; want only the other object's 2 blocks", s)
 	}
 	before := src.calls.Load()

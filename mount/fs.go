@@ -71,6 +71,9 @@ func Mount(ctx context.Context, store objstore.Store, dir string, opts Options) 
 		j.close()
 		return nil, fmt.Errorf("mount %s on %s: %w", opts.Bucket, dir, err)
 	}
+	if err := raiseReadahead(dir, kernelReadahead); err != nil {
+		f.log.Debug("kernel read-ahead left at its default", "dir", dir, "err", err)
+	}
 	return f, nil
 }
 
@@ -84,7 +87,7 @@ func (f *FS) fuseOptions() *fs.Options {
 		AllowOther:   f.opts.AllowOther,
 		DirectMount:  true,
 		MaxWrite:     1 << 20,
-		MaxReadAhead: 1 << 20,
+		MaxReadAhead: kernelReadahead,
 	}
 	if f.opts.ReadOnly {
 		mo.Options = append(mo.Options, "ro")

@@ -120,35 +120,40 @@ func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int6
 // keyOf names (its key now: a file open across a rename of it or of its
 // directory keeps reading) that the block cache fetches blocks with.
 func (f *FS) fetcher(keyOf func() string, etag string) cache.Fetcher {
-	return func(ctx context.Context, off, n int64) ([]byte, error) {
-		buf := make([]byte, n)
-		k, err := f.getRange(ctx, keyOf(), etag, buf, off)
-		if err != nil && !(errors.Is(err, io.EOF) && int64(k) == n) {
-			return nil, err
-		}
-		return buf[:k], nil
+	return func(ctx context.Context, off, n int64) (io.ReadCloser, error) {
+		return f.openRange(ctx, keyOf(), etag, off, n)
 	}
 }
 
+// openRange opens n bytes of key at off with a range GET pinned to etag,
+// so that bytes of two versions never mix.
+func (f *FS) openRange(ctx context.Context, key, etag string, off, n int64) (io.ReadCloser, error) {
+	g := objstore.GetOptions{Range: &objstore.Range{First: off, Last: off + n - 1}}
+	g.IfMatch = etag
+	obj, err := f.store.GetObject(ctx, f.opts.Bucket, key, g)
+	if err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", key, g.Range, err)
+	}
+	return obj.Body, nil
+}
+
 // getRange reads len(p) bytes of key at off with a range GET pinned to
-// etag, so that bytes of two versions never mix.
+// etag.
 func (f *FS) getRange(ctx context.Context, key, etag string, p []byte, off int64) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	g := objstore.GetOptions{Range: &objstore.Range{First: off, Last: off + int64(len(p)) - 1}}
-	g.IfMatch = etag
-	obj, err := f.store.GetObject(ctx, f.opts.Bucket, key, g)
+	body, err := f.openRange(ctx, key, etag, off, int64(len(p)))
 	if err != nil {
-		return 0, fmt.Errorf("get %s %s: %w", key, g.Range, err)
+		return 0, err
 	}
-	defer obj.Body.Close()
-	k, err := io.ReadFull(obj.Body, p)
+	defer body.Close()
+	k, err := io.ReadFull(body, p)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		err = io.EOF
 	}
 	if err != nil {
-		return k, fmt.Errorf("get %s %s: %w", key, g.Range, err)
+		return k, fmt.Errorf("get %s at %d: %w", key, off, err)
 	}
 	return k, nil
 }
