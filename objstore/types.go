@@ -94,6 +94,10 @@ type ObjectLock struct {
 	Mode        string
 	RetainUntil time.Time
 	LegalHold   bool
+	// LegalHoldSet tells that a legal hold was ever placed on the
+	// version or lifted from it: S3 reports a legal hold, ON or OFF,
+	// only then.
+	LegalHoldSet bool
 }
 
 // RestoreStatus is the state of a temporary restore of an archived

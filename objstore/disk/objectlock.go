@@ -19,11 +19,12 @@ import (
 // setLock records the retention and legal hold a writer asked for.
 func (r *versionRecord) setLock(l objstore.ObjectLock) {
 	r.RetentionMode, r.RetainUntil, r.LegalHold = l.Mode, unixNanos(l.RetainUntil), l.LegalHold
+	r.LegalHoldSet = l.LegalHoldSet
 }
 
 // lock is the version's retention and legal hold.
 func (r *versionRecord) lock() objstore.ObjectLock {
-	l := objstore.ObjectLock{Mode: r.RetentionMode, LegalHold: r.LegalHold}
+	l := objstore.ObjectLock{Mode: r.RetentionMode, LegalHold: r.LegalHold, LegalHoldSet: r.LegalHoldSet}
 	if r.RetainUntil != 0 {
 		l.RetainUntil = time.Unix(0, r.RetainUntil).UTC()
 	}

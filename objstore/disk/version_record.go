@@ -21,6 +21,7 @@ const (
 	flagInline
 	flagChecksum
 	flagLegalHold
+	flagLegalHoldSet
 )
 
 // versionRecord is the value of a V key (and, for a live current version,
@@ -46,6 +47,8 @@ type versionRecord struct {
 	RetentionMode string
 	RetainUntil   int64 // unix nanoseconds
 	LegalHold     bool
+	// LegalHoldSet tells that a legal hold was ever set (ON or OFF).
+	LegalHoldSet bool
 	// RestoreOngoing and RestoreExpiry (unix nanoseconds) are the restore
 	// state of an archived version; RestoreAsked tells one was asked for.
 	RestoreAsked   bool
@@ -59,7 +62,7 @@ type versionRecord struct {
 
 func (r *versionRecord) flags() byte {
 	f := bitIf(r.Null, flagNull) | bitIf(r.DeleteMarker, flagDeleteMarker) | bitIf(r.Inline, flagInline)
-	return f | bitIf(r.Checksum != nil, flagChecksum) | bitIf(r.LegalHold, flagLegalHold)
+	return f | bitIf(r.Checksum != nil, flagChecksum) | bitIf(r.LegalHold, flagLegalHold) | bitIf(r.LegalHoldSet, flagLegalHoldSet)
 }
 
 func bitIf(on bool, bit byte) byte {
@@ -147,6 +150,7 @@ func (r *versionRecord) decode(b []byte) error {
 	*r = versionRecord{
 		Null: flags&flagNull != 0, DeleteMarker: flags&flagDeleteMarker != 0,
 		Inline: flags&flagInline != 0, LegalHold: flags&flagLegalHold != 0,
+		LegalHoldSet: flags&flagLegalHoldSet != 0,
 	}
 	r.Seq = d.uint()
 	d.raw(r.Tag[:])
@@ -233,7 +237,7 @@ func (r *versionRecord) fill(oi *objstore.ObjectInfo, bucket, key string) {
 	oi.PartsCount = r.PartsCount
 	oi.Encryption, oi.ReplicationStatus = r.SSE, r.Replication
 	oi.Checksum = r.Checksum
-	oi.Lock = objstore.ObjectLock{Mode: r.RetentionMode, LegalHold: r.LegalHold}
+	oi.Lock = objstore.ObjectLock{Mode: r.RetentionMode, LegalHold: r.LegalHold, LegalHoldSet: r.LegalHoldSet}
 	if r.RetainUntil != 0 {
 		oi.Lock.RetainUntil = time.Unix(0, r.RetainUntil).UTC()
 	}

@@ -38,7 +38,7 @@ func (s *Store) UpdateVersion(ctx context.Context, bucket, key, versionID string
 func (r *versionRecord) applyAttrs(info *objstore.ObjectInfo) {
 	r.Meta.StorageClass = info.StorageClass
 	r.Replication = info.ReplicationStatus
-	r.RetentionMode, r.LegalHold = info.Lock.Mode, info.Lock.LegalHold
+	r.RetentionMode, r.LegalHold, r.LegalHoldSet = info.Lock.Mode, info.Lock.LegalHold, info.Lock.LegalHoldSet
 	r.RetainUntil = unixNanos(info.Lock.RetainUntil)
 	r.RestoreAsked, r.RestoreOngoing, r.RestoreExpiry = false, false, 0
 	if info.Restore != nil {

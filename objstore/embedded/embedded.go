@@ -23,6 +23,7 @@ import (
 	"github.com/cairnfs/cairn/objstore/notify"
 	"github.com/cairnfs/cairn/objstore/replicate"
 	"github.com/cairnfs/cairn/objstore/s3api"
+	"github.com/cairnfs/cairn/objstore/sse"
 )
 
 // Options configure Open.
@@ -56,6 +57,9 @@ type Store struct {
 
 	// replicator runs replication; set by withReplication.
 	replicator *replicate.Replicator
+
+	// keys is the key service of encryption at rest; set by openKeys.
+	keys *sse.Service
 }
 
 // layer wraps the store with one feature, or starts its worker over it.
@@ -130,6 +134,9 @@ func (s *Store) Server(cfg s3api.Config) *s3api.Server {
 	s.configureIdentity(&cfg)
 	s.configureLifecycle(&cfg)
 	s.configureMFA(&cfg)
+	if cfg.KMSKeys == nil && s.keys != nil {
+		cfg.KMSKeys = s.keys
+	}
 	s.configureEvents(&cfg)
 	return s3api.New(s.Store, cfg)
 }

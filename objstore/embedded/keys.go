@@ -20,6 +20,6 @@ func (s *Store) openKeys(ctx context.Context, o *disk.Options) error {
 		return err
 	}
 	s.onClose(keys.Close)
-	o.Keys = keys
+	s.keys, o.Keys = keys, keys
 	return nil
 }

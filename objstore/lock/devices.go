@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cairnfs/cairn/internal/atomicfile"
@@ -32,6 +33,9 @@ type Device struct {
 	// Secret is the TOTP key, base32.
 	Secret  string    `json:"secret"`
 	Created time.Time `json:"created"`
+	// Used are the time steps whose codes were accepted and are still
+	// within the window a code is accepted in: each code counts once.
+	Used []int64 `json:"used,omitempty"`
 }
 
 // URI is the device's otpauth URI, which authenticator apps import.
@@ -45,6 +49,10 @@ func (d Device) URI() string {
 // `cairn admin mfa add` is seen by a running server at once.
 type Devices struct {
 	path string
+	// mu orders the verifications of this process, each of which reads
+	// the file, checks the code against the steps used and writes the
+	// step it accepted.
+	mu sync.Mutex
 }
 
 // OpenDevices returns the devices of the data directory dir.
@@ -115,13 +123,16 @@ func (d *Devices) write(all []Device) error {
 }
 
 // VerifyMFA checks an x-amz-mfa value, "SERIAL CODE", sent by user: the
-// device with that serial must be user's and CODE its current TOTP code.
-// It fails with ErrMFA.
+// device with that serial must be user's and CODE its current TOTP code,
+// not accepted before. It fails with ErrMFA. The step of the code is
+// recorded in the file, so a code is accepted once, across restarts too.
 func (d *Devices) VerifyMFA(ctx context.Context, user, header string) error {
 	serial, code, ok := strings.Cut(strings.TrimSpace(header), " ")
 	if !ok {
 		return fmt.Errorf("x-amz-mfa %q is not \"SERIAL CODE\": %w", header, ErrMFA)
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	all, err := d.List()
 	if err != nil {
 		return err
@@ -130,8 +141,21 @@ func (d *Devices) VerifyMFA(ctx context.Context, user, header string) error {
 	if i < 0 {
 		return fmt.Errorf("MFA device %q not registered to %q: %w", serial, user, ErrMFA)
 	}
-	if !VerifyTOTP(all[i].Secret, strings.TrimSpace(code), time.Now()) {
+	now := time.Now()
+	step, ok := MatchTOTP(all[i].Secret, strings.TrimSpace(code), now)
+	if !ok {
 		return fmt.Errorf("wrong code for MFA device %q: %w", serial, ErrMFA)
 	}
-	return nil
+	if slices.Contains(all[i].Used, step) {
+		return fmt.Errorf("code for MFA device %q already used: %w", serial, ErrMFA)
+	}
+	all[i].Used = useStep(all[i].Used, step, totpStepAt(now))
+	return d.write(all)
+}
+
+// useStep adds step to the used steps, dropping those no code accepted
+// at the step now can match any more.
+func useStep(used []int64, step, now int64) []int64 {
+	used = slices.DeleteFunc(used, func(s int64) bool { return s < now-totpSkew })
+	return append(used, step)
 }

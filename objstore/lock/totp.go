@@ -30,25 +30,35 @@ func TOTP(secret string, t time.Time) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return hotp(key, uint64(t.Unix())/uint64(totpStep/time.Second)), nil
+	return hotp(key, uint64(totpStepAt(t))), nil
 }
 
 // VerifyTOTP tells whether code is secret's code at t, give or take one
 // time step.
 func VerifyTOTP(secret, code string, t time.Time) bool {
+	_, ok := MatchTOTP(secret, code, t)
+	return ok
+}
+
+// MatchTOTP returns the time step whose code code is, when it is one of
+// secret's codes at t give or take one step.
+func MatchTOTP(secret, code string, t time.Time) (int64, bool) {
 	key, err := decodeSecret(secret)
 	if err != nil || len(code) != totpDigits {
-		return false
+		return 0, false
 	}
-	step := int64(t.Unix()) / int64(totpStep/time.Second)
+	now := totpStepAt(t)
 	for d := -totpSkew; d <= totpSkew; d++ {
-		want := hotp(key, uint64(step+int64(d)))
+		want := hotp(key, uint64(now+int64(d)))
 		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-			return true
+			return now + int64(d), true
 		}
 	}
-	return false
+	return 0, false
 }
+
+// totpStepAt is the time step holding t.
+func totpStepAt(t time.Time) int64 { return t.Unix() / int64(totpStep/time.Second) }
 
 // hotp is the HOTP value (RFC 4226) of key at counter.
 func hotp(key []byte, counter uint64) string {

@@ -31,9 +31,32 @@ type bucketAccess struct {
 	block iam.PublicAccessBlock
 }
 
-// bucketAccess reads a bucket's owner, policy and public access block. A
-// bucket that does not exist has none of them: its owner is the root's
-// account and the handler answers NoSuchBucket to whom may ask.
+// accessConfigs are the bucket configurations access control reads.
+var accessConfigs = []string{configOwner, configPolicy, configPublicAccessBlock}
+
+// requestAccess is bucketAccess read once per request: the checks of one
+// request (its action, a copy's source, governance bypass, each key of a
+// DeleteObjects, public ACLs) share it.
+func (s *Server) requestAccess(ctx context.Context, rq *request, bucket string) (*bucketAccess, error) {
+	if ba, ok := rq.access[bucket]; ok {
+		return ba, nil
+	}
+	ba, err := s.bucketAccess(ctx, bucket)
+	if err != nil {
+		return nil, err
+	}
+	if rq.access == nil {
+		rq.access = map[string]*bucketAccess{}
+	}
+	rq.access[bucket] = ba
+	return ba, nil
+}
+
+// bucketAccess reads a bucket's owner, policy and public access block,
+// in one read of its configurations; the policy is parsed once per
+// content (see policyCache). A bucket that does not exist has none of
+// them: its owner is the root's account and the handler answers
+// NoSuchBucket to whom may ask.
 func (s *Server) bucketAccess(ctx context.Context, bucket string) (*bucketAccess, error) {
 	ba := &bucketAccess{owner: s.rootAccount(), block: s.serverBlock()}
 	if bucket == "" {
@@ -43,26 +66,77 @@ func (s *Server) bucketAccess(ctx context.Context, bucket string) (*bucketAccess
 	if !ok {
 		return ba, nil
 	}
-	if doc, ok, err := bucketConfig(ctx, e, bucket, configOwner); err != nil {
-		return nil, err
-	} else if ok {
-		ba.owner = string(doc)
-	}
-	if doc, ok, err := bucketConfig(ctx, e, bucket, configPolicy); err != nil {
-		return nil, err
-	} else if ok {
-		p, err := policy.ParseBucket(doc, bucket)
-		if err != nil {
-			return nil, fmt.Errorf("stored policy of bucket %s: %v: %w", bucket, err, objstore.ErrInternal)
-		}
-		ba.policy, ba.public = p, p.IsPublic()
-	}
-	b, err := s.bucketBlock(ctx, e, bucket)
+	docs, err := bucketConfigs(ctx, e, bucket, accessConfigs...)
 	if err != nil {
 		return nil, err
 	}
-	ba.block = ba.block.Or(b)
+	if doc, ok := docs[configOwner]; ok {
+		ba.owner = string(doc)
+	}
+	if doc, ok := docs[configPolicy]; ok {
+		if ba.policy, ba.public, err = s.policies.parse(bucket, doc); err != nil {
+			return nil, err
+		}
+	}
+	if doc, ok := docs[configPublicAccessBlock]; ok {
+		b, err := parseBlock(bucket, doc)
+		if err != nil {
+			return nil, err
+		}
+		ba.block = ba.block.Or(b)
+	}
 	return ba, nil
+}
+
+// bucketBlock reads the bucket's own public access block.
+func (s *Server) bucketBlock(ctx context.Context, e Engine, bucket string) (iam.PublicAccessBlock, error) {
+	doc, ok, err := bucketConfig(ctx, e, bucket, configPublicAccessBlock)
+	if err != nil || !ok {
+		return iam.PublicAccessBlock{}, err
+	}
+	return parseBlock(bucket, doc)
+}
+
+// parseBlock reads a stored public access block.
+func parseBlock(bucket string, doc []byte) (iam.PublicAccessBlock, error) {
+	var b iam.PublicAccessBlock
+	if err := json.Unmarshal(doc, &b); err != nil {
+		return b, fmt.Errorf("stored public access block of bucket %s: %v: %w", bucket, err, objstore.ErrInternal)
+	}
+	return b, nil
+}
+
+// configsReader is an Engine that reads several configurations of a
+// bucket at once (disk.Store does).
+type configsReader interface {
+	GetBucketConfigs(ctx context.Context, bucket string, names ...string) (map[string][]byte, error)
+}
+
+// bucketConfigs reads the configurations named that a bucket has, by
+// name: in one read when the engine can. A bucket that does not exist
+// has none.
+func bucketConfigs(ctx context.Context, e Engine, bucket string, names ...string) (map[string][]byte, error) {
+	if cr, ok := e.(configsReader); ok {
+		docs, err := cr.GetBucketConfigs(ctx, bucket, names...)
+		if errors.Is(err, objstore.ErrNoSuchBucket) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read configurations of bucket %s: %w", bucket, err)
+		}
+		return docs, nil
+	}
+	docs := make(map[string][]byte, len(names))
+	for _, name := range names {
+		doc, ok, err := bucketConfig(ctx, e, bucket, name)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			docs[name] = doc
+		}
+	}
+	return docs, nil
 }
 
 // bucketConfig reads a configuration document; a bucket that does not
@@ -76,19 +150,6 @@ func bucketConfig(ctx context.Context, e Engine, bucket, name string) ([]byte, b
 		return nil, false, fmt.Errorf("read %s of bucket %s: %w", name, bucket, err)
 	}
 	return doc, ok, nil
-}
-
-// bucketBlock reads the bucket's own public access block.
-func (s *Server) bucketBlock(ctx context.Context, e Engine, bucket string) (iam.PublicAccessBlock, error) {
-	var b iam.PublicAccessBlock
-	doc, ok, err := bucketConfig(ctx, e, bucket, configPublicAccessBlock)
-	if err != nil || !ok {
-		return b, err
-	}
-	if err := json.Unmarshal(doc, &b); err != nil {
-		return b, fmt.Errorf("stored public access block of bucket %s: %v: %w", bucket, err, objstore.ErrInternal)
-	}
-	return b, nil
 }
 
 // serverBlock is the server-wide public access block.
@@ -137,7 +198,7 @@ func (s *Server) checkPublicACL(ctx context.Context, rq *request, op string) err
 	if !requestsPublicACL(rq) {
 		return nil
 	}
-	ba, err := s.bucketAccess(ctx, rq.bucket)
+	ba, err := s.requestAccess(ctx, rq, rq.bucket)
 	if err != nil {
 		return err
 	}
@@ -168,6 +229,6 @@ func (s *Server) listsBucket(ctx context.Context, rq *request, bucket string) bo
 	if rq.auth == nil || rq.auth.who == nil || rq.auth.who.root {
 		return true
 	}
-	ba, err := s.bucketAccess(ctx, bucket)
+	ba, err := s.requestAccess(ctx, rq, bucket)
 	return err == nil && ba.owner == rq.auth.who.Account
 }

@@ -92,7 +92,7 @@ func (s *Server) allow(ctx context.Context, rq *request, who *principal, act str
 		}
 		return accessDenied(who, "this operation", res, "because it is open to the bucket owner's root only")
 	}
-	ba, err := s.bucketAccess(ctx, t.bucket)
+	ba, err := s.requestAccess(ctx, rq, t.bucket)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,7 @@ func (s *Server) conditionContext(rq *request, who *principal) policy.Values {
 		}
 	}
 	addSignatureKeys(v, rq)
+	s.addMFAKeys(v, rq, who)
 	addRequestTags(v, rq.r.Header.Get("x-amz-tagging"))
 	return v
 }
@@ -95,6 +96,20 @@ func addSignatureKeys(v policy.Values, rq *request) {
 		v.Set("s3:authType", "REST-QUERY-STRING")
 	} else {
 		v.Set("s3:authType", "REST-HEADER")
+	}
+}
+
+// addMFAKeys sets aws:MultiFactorAuthPresent for a signed request: true
+// when it carried a valid x-amz-mfa, with aws:MultiFactorAuthAge 0 (the
+// code is of the moment); false otherwise, without an age.
+func (s *Server) addMFAKeys(v policy.Values, rq *request, who *principal) {
+	if who.Anonymous {
+		return
+	}
+	present := s.mfaPresent(rq)
+	v.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(present))
+	if present {
+		v.Set("aws:MultiFactorAuthAge", "0")
 	}
 }
 

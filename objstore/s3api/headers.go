@@ -61,8 +61,9 @@ func parseTagHeader(v string) (objstore.Tags, error) {
 	return tags, nil
 }
 
-// setObjectHeaders writes an object's description into response headers.
-func setObjectHeaders(h http.Header, info *objstore.ObjectInfo) {
+// setObjectHeaders writes an object's description into response headers;
+// arns writes its KMS key, if any.
+func setObjectHeaders(h http.Header, info *objstore.ObjectInfo, arns keyARNs) {
 	h.Set("ETag", quoteETag(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
@@ -82,7 +83,7 @@ func setObjectHeaders(h http.Header, info *objstore.ObjectInfo) {
 	if len(info.Tags) > 0 {
 		h.Set("x-amz-tagging-count", strconv.Itoa(len(info.Tags)))
 	}
-	setEncryptionHeaders(h, info.Encryption)
+	setEncryptionHeaders(h, info.Encryption, arns)
 	setIf(h, "x-amz-replication-status", info.ReplicationStatus)
 	setLockHeaders(h, info.Lock)
 	setRestoreHeader(h, info.Restore, time.Now())

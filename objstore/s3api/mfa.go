@@ -40,8 +40,22 @@ func (s *Server) mfaDeleteStatus(ctx context.Context, bucket string) string {
 	return string(doc)
 }
 
-// verifyMFA checks the request's x-amz-mfa.
+// mfaCheck is the outcome of verifying a request's x-amz-mfa.
+type mfaCheck struct{ err error }
+
+// verifyMFA checks the request's x-amz-mfa, once per request: a code is
+// accepted only once, so the authorization (aws:MultiFactorAuthPresent)
+// and the handler (MFA delete) share the verdict.
 func (s *Server) verifyMFA(ctx context.Context, rq *request) error {
+	if rq.mfa == nil {
+		rq.mfa = &mfaCheck{err: s.checkMFA(ctx, rq)}
+	}
+	return rq.mfa.err
+}
+
+// checkMFA verifies the request's x-amz-mfa against the requester's
+// device.
+func (s *Server) checkMFA(ctx context.Context, rq *request) error {
 	h := rq.r.Header.Get("x-amz-mfa")
 	if h == "" {
 		return fmt.Errorf("%s %s without x-amz-mfa: %w", rq.r.Method, rq.r.URL.Path, lock.ErrMFA)
@@ -54,6 +68,12 @@ func (s *Server) verifyMFA(ctx context.Context, rq *request) error {
 		user = p.name
 	}
 	return s.cfg.MFA.VerifyMFA(ctx, user, h)
+}
+
+// mfaPresent tells whether a request carries a valid x-amz-mfa: what the
+// condition key aws:MultiFactorAuthPresent says.
+func (s *Server) mfaPresent(rq *request) bool {
+	return rq.r.Header.Get("x-amz-mfa") != "" && s.verifyMFA(rq.r.Context(), rq) == nil
 }
 
 // checkMFADelete asks for a valid x-amz-mfa when a request removes a

@@ -22,7 +22,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) error {
 	if opts.Checksum != nil {
 		rq.w.Header().Set("x-amz-checksum-algorithm", string(opts.Checksum.Algorithm))
 	}
-	setWriteEncryptionHeaders(rq.w.Header(), opts.Encryption)
+	setWriteEncryptionHeaders(rq.w.Header(), s.uploadEncryption(ctx, rq.bucket, opts.Encryption), s.keyARNs())
 	s.rememberUpload(rq, id)
 	return writeXML(rq, initiateMultipartUploadResult{NS: s3NS, Bucket: rq.bucket, Key: rq.key, UploadID: id})
 }
@@ -124,7 +124,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) error
 	}
 	s.uploads.forget(rq.query.Get("uploadId"))
 	setVersionHeader(rq.w.Header(), info.VersionID)
-	setEncryptionHeaders(rq.w.Header(), info.Encryption)
+	setEncryptionHeaders(rq.w.Header(), info.Encryption, s.keyARNs())
 	s.setPutExpiration(ctx, rq, info)
 	res := completeMultipartUploadResult{
 		NS: s3NS, Location: "/" + rq.bucket + "/" + rq.key, Bucket: rq.bucket, Key: rq.key, ETag: quoteETag(info.ETag),

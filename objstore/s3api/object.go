@@ -66,7 +66,7 @@ func (s *Server) getObject(ctx context.Context, rq *request) error {
 	}
 	defer obj.Body.Close()
 	h := rq.w.Header()
-	setObjectHeaders(h, &obj.Info)
+	setObjectHeaders(h, &obj.Info, s.keyARNs())
 	s.setExpiration(ctx, rq, obj.Info)
 	setPartsCount(h, opts, &obj.Info)
 	if !obj.Ranged && strings.EqualFold(rq.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
@@ -114,7 +114,7 @@ func (s *Server) headObject(ctx context.Context, rq *request) error {
 		return err
 	}
 	h := rq.w.Header()
-	setObjectHeaders(h, &info)
+	setObjectHeaders(h, &info, s.keyARNs())
 	s.setExpiration(ctx, rq, info)
 	setPartsCount(h, opts, &info)
 	if strings.EqualFold(rq.r.Header.Get("x-amz-checksum-mode"), "ENABLED") {
@@ -196,7 +196,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) error {
 	h.Set("ETag", quoteETag(info.ETag))
 	setVersionHeader(h, info.VersionID)
 	setChecksumHeader(h, info.Checksum)
-	setWriteEncryptionHeaders(h, info.Encryption)
+	setWriteEncryptionHeaders(h, info.Encryption, s.keyARNs())
 	s.setPutExpiration(ctx, rq, info)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
@@ -284,7 +284,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) error {
 	}
 	s.setPutExpiration(ctx, rq, info)
 	setVersionHeader(rq.w.Header(), info.VersionID)
-	setWriteEncryptionHeaders(rq.w.Header(), info.Encryption)
+	setWriteEncryptionHeaders(rq.w.Header(), info.Encryption, s.keyARNs())
 	if src.VersionID != "" {
 		rq.w.Header().Set("x-amz-copy-source-version-id", src.VersionID)
 	}

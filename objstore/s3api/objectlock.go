@@ -145,7 +145,7 @@ func (s *Server) putObjectLegalHold(ctx context.Context, rq *request) error {
 		return err
 	}
 	return s.changeLock(ctx, rq, func(l *objstore.ObjectLock) error {
-		l.LegalHold = on
+		l.LegalHold, l.LegalHoldSet = on, true
 		return nil
 	})
 }
@@ -155,6 +155,9 @@ func (s *Server) getObjectLegalHold(ctx context.Context, rq *request) error {
 	l, err := s.readLock(ctx, rq)
 	if err != nil {
 		return err
+	}
+	if !hasLegalHold(l) {
+		return fmt.Errorf("%s/%s: no legal hold: %w", rq.bucket, rq.key, lock.ErrNoObjectConfiguration)
 	}
 	return writeXML(rq, legalHold{NS: s3NS, Status: legalHoldStatus(l.LegalHold)})
 }

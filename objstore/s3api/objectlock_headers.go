@@ -37,6 +37,7 @@ func lockFromHeaders(h http.Header) (objstore.ObjectLock, error) {
 		if l.LegalHold, err = parseLegalHold(v, errLegalHold); err != nil {
 			return l, err
 		}
+		l.LegalHoldSet = true
 	}
 	return l, nil
 }
@@ -94,10 +95,14 @@ func setLockHeaders(h http.Header, l objstore.ObjectLock) {
 		h.Set(hdrLockMode, l.Mode)
 		h.Set(hdrLockUntil, timeISO(l.RetainUntil))
 	}
-	if l.LegalHold {
-		h.Set(hdrLegalHold, "ON")
+	if hasLegalHold(l) {
+		h.Set(hdrLegalHold, legalHoldStatus(l.LegalHold))
 	}
 }
+
+// hasLegalHold tells whether a version ever had a legal hold (ON, or set
+// OFF since): S3 reports one only then.
+func hasLegalHold(l objstore.ObjectLock) bool { return l.LegalHold || l.LegalHoldSet }
 
 // bypassGovernance tells whether a request asks to bypass GOVERNANCE
 // retention.

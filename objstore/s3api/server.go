@@ -59,6 +59,10 @@ type Config struct {
 	// MFA checks the x-amz-mfa of requests that MFA delete guards; without
 	// it MFA delete cannot be turned on.
 	MFA MFAVerifier
+	// KMSKeys resolves the KMS key a request or a bucket default names
+	// (an alias, an ARN) to its ID, for the key ARN CreateMultipartUpload
+	// reports; optional.
+	KMSKeys KMSKeyResolver
 }
 
 // Server is an http.Handler that speaks the S3 REST API over a Store.
@@ -75,6 +79,8 @@ type Server struct {
 	// uploads remembers the creation keys of multipart uploads for the
 	// authorization of the requests that continue them.
 	uploads *uploadKeys
+	// policies keeps bucket policies parsed.
+	policies policyCache
 }
 
 // New returns a Server for store.
@@ -111,6 +117,11 @@ type request struct {
 	body io.Reader
 	// auth is what authentication established.
 	auth *authInfo
+	// access is what decides access to each bucket the request touched,
+	// read once per request.
+	access map[string]*bucketAccess
+	// mfa is the verification of the request's x-amz-mfa, made once.
+	mfa *mfaCheck
 }
 
 // ServeHTTP serves one S3 request.

@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -99,11 +100,22 @@ func customerKey(rq *request, prefix string) ([]byte, error) {
 	return key, nil
 }
 
-// setEncryptionHeaders reports how an object is encrypted, as S3 does.
-func setEncryptionHeaders(h http.Header, enc objstore.Encryption) {
+// keyARNs writes KMS key references as the ARNs AWS reports: of the
+// server's region and the root's account, which own the key service.
+type keyARNs struct{ region, account string }
+
+// keyARNs is the server's keyARNs.
+func (s *Server) keyARNs() keyARNs { return keyARNs{region: s.cfg.Region, account: s.rootAccount()} }
+
+// of is the ARN of the key ref names.
+func (k keyARNs) of(ref string) string { return sse.KeyARN(k.region, k.account, ref) }
+
+// setEncryptionHeaders reports how an object is encrypted, as S3 does:
+// an SSE-KMS key by its ARN.
+func setEncryptionHeaders(h http.Header, enc objstore.Encryption, arns keyARNs) {
 	setIf(h, hdrSSE, enc.Algorithm)
 	if strings.HasPrefix(enc.Algorithm, "aws:kms") {
-		setIf(h, hdrSSEKMSKeyID, enc.KMSKeyID)
+		setIf(h, hdrSSEKMSKeyID, arns.of(enc.KMSKeyID))
 	}
 	if enc.BucketKeyEnabled {
 		h.Set(hdrSSEBucketKey, "true")
@@ -116,11 +128,57 @@ func setEncryptionHeaders(h http.Header, enc objstore.Encryption) {
 
 // setWriteEncryptionHeaders reports the encryption of a write: the
 // context too, which S3 returns only to the writer.
-func setWriteEncryptionHeaders(h http.Header, enc objstore.Encryption) {
-	setEncryptionHeaders(h, enc)
+func setWriteEncryptionHeaders(h http.Header, enc objstore.Encryption, arns keyARNs) {
+	setEncryptionHeaders(h, enc, arns)
 	if strings.HasPrefix(enc.Algorithm, "aws:kms") {
 		setIf(h, hdrSSEContext, enc.KMSContext)
 	}
+}
+
+// KMSKeyResolver resolves a KMS key reference (an ID, an alias, an ARN of
+// either; empty for the default key) to the key's ID. sse.Service is one.
+type KMSKeyResolver interface {
+	KeyID(ref string) (string, error)
+}
+
+// uploadEncryption is the encryption a new multipart upload gets: the
+// one requested, else the bucket's default encryption (which S3 reports
+// in CreateMultipartUpload's answer), else none.
+func (s *Server) uploadEncryption(ctx context.Context, bucket string, requested objstore.Encryption) objstore.Encryption {
+	return s.resolveKMSKey(s.requestedOrDefault(ctx, bucket, requested))
+}
+
+// resolveKMSKey names enc's KMS key by its ID, as the objects it will
+// seal record it; a key the resolver does not know is left as named.
+func (s *Server) resolveKMSKey(enc objstore.Encryption) objstore.Encryption {
+	if !strings.HasPrefix(enc.Algorithm, "aws:kms") || s.cfg.KMSKeys == nil {
+		return enc
+	}
+	if id, err := s.cfg.KMSKeys.KeyID(enc.KMSKeyID); err == nil {
+		enc.KMSKeyID = id
+	}
+	return enc
+}
+
+// requestedOrDefault is the requested encryption, else the bucket's
+// default encryption, else none.
+func (s *Server) requestedOrDefault(ctx context.Context, bucket string, requested objstore.Encryption) objstore.Encryption {
+	if sse.Encrypted(requested) {
+		return requested
+	}
+	e, err := s.engine("bucket encryption")
+	if err != nil {
+		return requested
+	}
+	doc, ok, err := e.GetBucketConfig(ctx, bucket, sse.ConfigName)
+	if err != nil || !ok {
+		return requested
+	}
+	d, err := sse.ParseBucketDefault(doc)
+	if err != nil {
+		return requested
+	}
+	return d.Encryption()
 }
 
 // setRequestedEncryptionHeaders echoes the SSE-C headers of a request

@@ -89,6 +89,39 @@ func trimARN(ref string) string {
 	return parts[5]
 }
 
+// KeyID returns the ID of the key ref names: an ID, an alias or an ARN
+// of either; no reference names the default key (DefaultKMSAlias). It
+// fails with ErrKMSNotFound.
+func (s *Service) KeyID(ref string) (string, error) {
+	if ref == "" {
+		ref = DefaultKMSAlias
+	}
+	st, err := s.kms()
+	if err != nil {
+		return "", err
+	}
+	k, err := st.find(ref)
+	if err != nil {
+		return "", err
+	}
+	return k.ID, nil
+}
+
+// KeyARN is a key reference as AWS reports it in responses: the key ID
+// ID becomes arn:aws:kms:REGION:ACCOUNT:key/ID, the alias alias/NAME
+// arn:aws:kms:REGION:ACCOUNT:alias/NAME; an ARN, or no reference, stays
+// as it is. Requests may name a key in any of these forms (see find).
+func KeyARN(region, account, ref string) string {
+	if ref == "" || strings.HasPrefix(ref, "arn:") {
+		return ref
+	}
+	resource := "key/" + ref
+	if strings.HasPrefix(ref, "alias/") {
+		resource = ref
+	}
+	return "arn:aws:kms:" + region + ":" + account + ":" + resource
+}
+
 func (st *kmsState) encode() ([]byte, error) {
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
