@@ -43,6 +43,9 @@ def main():
     kms = lambda *args: subprocess.run([cairn, "--data", data, "admin", "kms", *args], check=True, capture_output=True)
     b = "sse"
     s3.create_bucket(Bucket=b)
+    # Responses name a KMS key by its ARN, as AWS does; requests may name
+    # it by ID, alias or either ARN.
+    key_arn = "arn:aws:kms:us-east-1:000000000001:key/" + key_id
 
     # SSE-S3: headers on PUT, HEAD and GET; the ETag is the plaintext's MD5.
     for key, body in (("s3/big", big), ("s3/small", small)):
@@ -59,11 +62,11 @@ def main():
 
     # SSE-KMS with a created key, named by alias; then rotated.
     put = s3.put_object(Bucket=b, Key="kms/big", Body=big, ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/e2e")
-    check(put["ServerSideEncryption"] == "aws:kms" and put["SSEKMSKeyId"] == key_id, "PUT of SSE-KMS names the key")
+    check(put["ServerSideEncryption"] == "aws:kms" and put["SSEKMSKeyId"] == key_arn, "PUT of SSE-KMS names the key: %s" % put.get("SSEKMSKeyId"))
     s3.put_object(Bucket=b, Key="kms/small", Body=small, ServerSideEncryption="aws:kms", SSEKMSKeyId=key_id,
                   BucketKeyEnabled=True)
     head = s3.head_object(Bucket=b, Key="kms/small")
-    check(head["SSEKMSKeyId"] == key_id and head.get("BucketKeyEnabled") is True, "HEAD of SSE-KMS")
+    check(head["SSEKMSKeyId"] == key_arn and head.get("BucketKeyEnabled") is True, "HEAD of SSE-KMS")
     kms("rotate", "alias/e2e")
     check(s3.get_object(Bucket=b, Key="kms/big")["Body"].read() == big, "object sealed before the rotation reads")
     s3.put_object(Bucket=b, Key="kms/after", Body=small, ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/e2e")
@@ -119,7 +122,7 @@ def main():
     s3.put_object(Bucket=d, Key="big", Body=big)
     s3.put_object(Bucket=d, Key="small", Body=small)
     head = s3.head_object(Bucket=d, Key="big")
-    check(head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_id, "the default applies")
+    check(head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_arn, "the default applies")
     s3.delete_bucket_encryption(Bucket=d)
     s3.put_object(Bucket=d, Key="plain", Body=b"plain")
     check("ServerSideEncryption" not in s3.head_object(Bucket=d, Key="plain"), "no default after the delete")
