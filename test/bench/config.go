@@ -29,6 +29,9 @@ type config struct {
 	populateWorkers int
 	cpuProfile      string
 	signedPayload   bool
+	// bucketPolicy gives the server suite's bucket a policy every request
+	// evaluates.
+	bucketPolicy bool
 	// mount suite: the size of its large files and the entries of its
 	// directory workloads; -short makes both smaller unless given.
 	fileSize int64
@@ -53,6 +56,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.populateWorkers, "populate-workers", 64, "concurrent writers filling the LIST bucket")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.BoolVar(&cfg.signedPayload, "signed-payload", false, "server suite: sign PUT bodies (SHA-256) instead of UNSIGNED-PAYLOAD")
+	fs.BoolVar(&cfg.bucketPolicy, "bucket-policy", false, "server suite: give the bench bucket a bucket policy (with conditions) that every request evaluates")
 	fileSize := fs.String("file-size", "", "mount suite: size of the large file read and written (default 1GiB, -short 256MiB)")
 	fs.IntVar(&cfg.entries, "entries", 0, "mount suite: entries of the ls -l and find directories (default 10000, -short 1000)")
 	fs.BoolVar(&cfg.short, "short", false, "mount and sync suites: a smaller run (256MiB files, 1000 entries or files)")

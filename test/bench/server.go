@@ -69,6 +69,11 @@ func runServerPutGet(ctx context.Context, e *env, root string, plan putGetPlan, 
 		return err
 	}
 	defer closeInto(&err, "engine", st.Close)
+	if e.cfg.bucketPolicy {
+		if err := st.PutBucketConfig(ctx, benchBucket, "policy", []byte(benchPolicy)); err != nil {
+			return fmt.Errorf("bucket policy of %s: %w", benchBucket, err)
+		}
+	}
 	srv, err := startServer(ctx, st)
 	if err != nil {
 		return err
@@ -82,6 +87,15 @@ func runServerPutGet(ctx context.Context, e *env, root string, plan putGetPlan, 
 	pg := &putGets{e: e, plan: plan, c: &serverVsEngine{server: client, engine: st}}
 	return pg.run(ctx, t)
 }
+
+// benchPolicy is the bucket policy -bucket-policy sets: an Allow and a
+// Deny with conditions, which every request evaluates (and neither
+// refuses the bench's requests).
+const benchPolicy = `{"Version":"2012-10-17","Statement":[
+{"Sid":"ReadWrite","Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:GetObject","s3:PutObject"],
+ "Resource":"arn:aws:s3:::` + benchBucket + `/*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
+{"Sid":"NoOldTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::` + benchBucket + `","arn:aws:s3:::` + benchBucket + `/*"],
+ "Condition":{"StringEquals":{"s3:signatureversion":"AWS2"}}}]}`
 
 // closeInto runs close and keeps its error in *err unless one is there.
 func closeInto(err *error, what string, close func() error) {
@@ -137,6 +151,9 @@ func serverNotes(e *env, plan putGetPlan) []string {
 		fmt.Sprintf("Each worker cycles over %d objects (unversioned bucket: a PUT replaces one), fewer when they would hold",
 			putGetSlots),
 		fmt.Sprintf("  more than %s per case (at least one).", formatSize(serverBudget)),
+	}
+	if e.cfg.bucketPolicy {
+		notes = append(notes, "-bucket-policy: the bucket has a policy (an Allow and a Deny, each with a condition) that every request evaluates.")
 	}
 	for _, size := range plan.sizes {
 		for _, w := range plan.workers {
