@@ -82,6 +82,7 @@ type MountConfig struct {
 	PartSize          Size     `yaml:"part_size"`
 	UploadConcurrency int      `yaml:"upload_concurrency"`
 	StagingDir        string   `yaml:"staging_dir"`
+	WriteConfig       `yaml:",inline"`
 }
 
 // SyncConfig is a continuous sync of a folder (cairn sync).
@@ -101,6 +102,23 @@ type SyncConfig struct {
 	Concurrency       int      `yaml:"concurrency"`
 	PartSize          Size     `yaml:"part_size"`
 	EnableVersioning  bool     `yaml:"enable_versioning"`
+	WriteConfig       `yaml:",inline"`
+}
+
+// WriteConfig is what a mount or a sync writes with, as the --sse,
+// --sse-kms-key-id, --sse-c-key-file and --storage-class flags of cairn
+// mount and cairn sync: encryption at rest and storage class. An SSE-C
+// key is also given on every read.
+type WriteConfig struct {
+	// SSE is AES256, aws:kms or aws:kms:dsse.
+	SSE string `yaml:"sse"`
+	// SSEKMSKeyID is the KMS key of aws:kms (an ID, alias/NAME or ARN);
+	// it implies aws:kms.
+	SSEKMSKeyID string `yaml:"sse_kms_key_id"`
+	// SSECKeyFile is a file holding an SSE-C key (32 bytes, raw or base64).
+	SSECKeyFile string `yaml:"sse_c_key_file"`
+	// StorageClass is the storage class of the objects written.
+	StorageClass string `yaml:"storage_class"`
 }
 
 // ConfigError is a mistake in a config file, at a line.

@@ -93,12 +93,13 @@ func (c *Config) absPaths(dir string) {
 	}
 	for i := range c.Mounts {
 		m := &c.Mounts[i]
-		for _, p := range []*string{&m.Mountpoint, &m.CacheDir, &m.StagingDir, &m.CABundle} {
+		for _, p := range []*string{&m.Mountpoint, &m.CacheDir, &m.StagingDir, &m.CABundle, &m.SSECKeyFile} {
 			abs(p)
 		}
 	}
 	for i := range c.Syncs {
 		abs(&c.Syncs[i].Local)
 		abs(&c.Syncs[i].CABundle)
+		abs(&c.Syncs[i].SSECKeyFile)
 	}
 }

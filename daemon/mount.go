@@ -50,6 +50,9 @@ func (u *mountUnit) run(ctx context.Context, ready func()) error {
 	if err != nil {
 		return err
 	}
+	if st, err = u.cfg.WriteConfig.apply(st); err != nil {
+		return err
+	}
 	bc, err := OpenMountCache(CacheConfig{Dir: u.cfg.CacheDir, DiskBytes: int64(u.cfg.CacheSize), MemoryBytes: int64(u.cfg.MemoryCacheSize)},
 		u.cfg.Endpoint, bucket, prefix, opts.Logger)
 	if err != nil {

@@ -50,6 +50,9 @@ func (u *syncUnit) run(ctx context.Context, ready func()) error {
 	if err != nil {
 		return err
 	}
+	if st, err = u.cfg.WriteConfig.apply(st); err != nil {
+		return err
+	}
 	log := u.env.log.With("sync", u.cfg.Name)
 	if err := ensureVersioning(ctx, st, p, u.cfg.EnableVersioning, log.Info, log.Warn); err != nil {
 		return err

@@ -99,6 +99,9 @@ func (m MountConfig) validate(e *decoder) error {
 	case m.MetadataTTL <= 0:
 		return e.errf(p.line("metadata_ttl"), "metadata_ttl must be more than 0")
 	}
+	if err := m.WriteConfig.validate(e, p); err != nil {
+		return err
+	}
 	return m.Remote.validate(e, p)
 }
 
@@ -123,6 +126,9 @@ func (s SyncConfig) validate(e *decoder) error {
 		return e.errf(p.line("concurrency"), "concurrency must be at least 1")
 	case s.PartSize < objstore.MinPartSize:
 		return e.errf(p.line("part_size"), "part_size must be at least 5MiB")
+	}
+	if err := s.WriteConfig.validate(e, p); err != nil {
+		return err
 	}
 	return s.Remote.validate(e, p)
 }

@@ -1,13 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/base64"
-	"fmt"
-	"os"
-	"slices"
-	"strings"
-
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/sse"
 	"github.com/spf13/pflag"
@@ -33,29 +26,10 @@ func (w *writeFlags) register(fl *pflag.FlagSet, class bool) {
 
 // defaults reads the flags into what every write asks for.
 func (w *writeFlags) defaults() (sse.WriteDefaults, error) {
-	d := sse.WriteDefaults{StorageClass: objstore.StorageClass(w.storageClass)}
-	if d.StorageClass != "" && !slices.Contains(objstore.StorageClasses, d.StorageClass) {
-		return d, usagef("--storage-class %q: want one of %v", w.storageClass, objstore.StorageClasses)
-	}
-	alg := w.sse
-	if alg == "" && w.kmsKeyID != "" {
-		alg = "aws:kms"
-	}
-	switch {
-	case alg != "" && w.customerKeyFile != "":
-		return d, usagef("--sse and --sse-c-key-file do not go together")
-	case w.kmsKeyID != "" && !strings.HasPrefix(alg, "aws:kms"):
-		return d, usagef("--sse-kms-key-id goes with --sse aws:kms or aws:kms:dsse")
-	case alg != "" && alg != "AES256" && alg != "aws:kms" && alg != "aws:kms:dsse":
-		return d, usagef("--sse %q: want AES256, aws:kms or aws:kms:dsse", alg)
-	}
-	d.Encryption = objstore.Encryption{Algorithm: alg, KMSKeyID: w.kmsKeyID}
-	if w.customerKeyFile != "" {
-		key, err := readCustomerKey(w.customerKeyFile)
-		if err != nil {
-			return d, err
-		}
-		d.Encryption.CustomerKey = key
+	set := sse.WriteSettings{SSE: w.sse, KMSKeyID: w.kmsKeyID, CustomerKeyFile: w.customerKeyFile, StorageClass: w.storageClass}
+	d, err := set.Defaults(func(setting string) string { return "--" + setting })
+	if err != nil {
+		return d, usagef("%v", err)
 	}
 	return d, nil
 }
@@ -67,21 +41,6 @@ func (w *writeFlags) apply(st objstore.Store) (objstore.Store, error) {
 		return nil, err
 	}
 	return sse.Apply(st, d), nil
-}
-
-// readCustomerKey reads an SSE-C key file: 32 raw bytes, or their base64.
-func readCustomerKey(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read SSE-C key: %w", err)
-	}
-	if len(b) == sse.KeySize {
-		return b, nil
-	}
-	if k, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(b))); err == nil && len(k) == sse.KeySize {
-		return k, nil
-	}
-	return nil, usagef("--sse-c-key-file %s: want %d bytes, raw or in base64", path, sse.KeySize)
 }
 
 // encryptionText describes how an object is encrypted at rest, for stat.
