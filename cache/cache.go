@@ -18,6 +18,9 @@ const prefetchQueue = 64
 // prefetch becomes several parallel range fetches.
 const prefetchChunk = 8 << 20
 
+// freeBlockBytes bounds the free block buffers kept for reuse.
+const freeBlockBytes = 64 << 20
+
 // Cache is a two-tier block cache of immutable object versions. It is safe
 // for concurrent use.
 type Cache struct {
@@ -26,6 +29,7 @@ type Cache struct {
 	mem   *memTier   // nil when disabled
 	fresh *freshTier // the blocks fetched last; nil with no memory tier
 	disk  *diskTier  // nil when disabled
+	pool  *blockPool // buffers of fetched blocks, reused once no one holds them
 	fl    flights
 	stats counters
 
@@ -51,6 +55,7 @@ func Open(opts Options) (*Cache, error) {
 		log:     opts.Logger,
 		workers: make(chan struct{}, prefetchWorkers),
 		pending: make(chan struct{}, prefetchQueue),
+		pool:    newBlockPool(opts.BlockSize, int(max(freeBlockBytes/opts.BlockSize, 8))),
 	}
 	if opts.MemoryBytes > 0 {
 		// Half the memory, at most maxFreshBytes, holds the blocks

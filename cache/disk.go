@@ -27,7 +27,7 @@ const diskQueue = 64
 type diskWrite struct {
 	id   fileID
 	name string
-	data []byte
+	blk  *block // held until written
 }
 
 // fileID names a block file: the hash of its object and of its block name.
@@ -96,11 +96,12 @@ func (d *diskTier) writer() {
 	}
 }
 
-// putLater queues a block for the writer, or skips it when the queue is
-// full; until written it is served from the queue. data must not change
-// afterwards.
-func (d *diskTier) putLater(id fileID, name string, data []byte) {
-	w := &diskWrite{id, name, data}
+// putLater queues a block, which the caller holds, for the writer, or
+// skips it when the queue is full; until written it is served from the
+// queue. Its bytes must not change afterwards.
+func (d *diskTier) putLater(id fileID, name string, blk *block) {
+	blk.acquire() // the queue's hold; cannot fail, the caller holds it
+	w := &diskWrite{id, name, blk}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.queued.Add(1)
@@ -110,15 +111,17 @@ func (d *diskTier) putLater(id fileID, name string, data []byte) {
 	default:
 		d.queued.Done()
 		d.skipped.Add(1)
+		blk.release()
 	}
 }
 
-// queuedBlock returns a block waiting for the writer.
-func (d *diskTier) queuedBlock(id fileID, name string) ([]byte, bool) {
+// queuedBlock returns a block waiting for the writer, held for the caller.
+func (d *diskTier) queuedBlock(id fileID, name string) (*block, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if w, ok := d.pending[id]; ok && w.name == name {
-		return w.data, true
+		w.blk.acquire() // cannot fail: the queue holds it
+		return w.blk, true
 	}
 	return nil, false
 }
@@ -147,11 +150,11 @@ func (d *diskTier) path(id fileID) string {
 	return filepath.Join(d.subdir(id.obj), fmt.Sprintf("%016x-%016x.blk", id.obj, id.blk))
 }
 
-// get returns the bytes of a block, or false when the tier lacks it or its
-// file fails verification (the file is then deleted).
-func (d *diskTier) get(id fileID, name string) ([]byte, bool) {
-	if data, ok := d.queuedBlock(id, name); ok {
-		return data, true
+// get returns a block, held for the caller, or false when the tier lacks
+// it or its file fails verification (the file is then deleted).
+func (d *diskTier) get(id fileID, name string) (*block, bool) {
+	if blk, ok := d.queuedBlock(id, name); ok {
+		return blk, true
 	}
 	touch, ok := d.use(id)
 	if !ok {
@@ -177,7 +180,7 @@ func (d *diskTier) get(id fileID, name string) ([]byte, bool) {
 		now := time.Now()
 		_ = os.Chtimes(path, now, now) // ordering hint only
 	}
-	return data, true
+	return newBlock(data, nil), true
 }
 
 // use marks a block as just used and reports whether the tier has it and
@@ -212,14 +215,15 @@ func (d *diskTier) has(id fileID) bool {
 // returned: a block that is not stored is only a miss later.
 func (d *diskTier) put(w *diskWrite) {
 	defer d.unqueue(w)
-	head := blockHead(w.name, w.data)
-	size := int64(len(head) + len(w.data))
+	data := w.blk.data
+	head := blockHead(w.name, data, w.blk.sum)
+	size := int64(len(head) + len(data))
 	if size > d.capacity {
 		return
 	}
 	id, path := w.id, d.path(w.id)
 	tmp := fmt.Sprintf("%s.tmp-%d", path, d.tmpSeq.Add(1))
-	if err := writeFile(tmp, head, w.data); err != nil {
+	if err := writeFile(tmp, head, data); err != nil {
 		d.writeFailed(fmt.Errorf("write block file %s: %w", tmp, err))
 		os.Remove(tmp)
 		return
@@ -245,10 +249,11 @@ func (d *diskTier) put(w *diskWrite) {
 // unqueue forgets a queued block once the writer is done with it.
 func (d *diskTier) unqueue(w *diskWrite) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if d.pending[w.id] == w {
 		delete(d.pending, w.id)
 	}
+	d.mu.Unlock()
+	w.blk.release()
 }
 
 // writeFile writes head then data to a new file at path.

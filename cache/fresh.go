@@ -36,29 +36,41 @@ func newFresh(capacity int64) *freshTier {
 	return &freshTier{capacity: capacity, order: list.New(), byName: map[string]*list.Element{}}
 }
 
-// get returns the bytes of the named block.
-func (f *freshTier) get(name string) ([]byte, bool) {
+// get returns the named block with a hold for the caller.
+func (f *freshTier) get(name string) (*block, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if el, ok := f.byName[name]; ok {
-		return el.Value.(*freshBlock).data, true
+		blk := el.Value.(*freshBlock).blk
+		blk.acquire() // cannot fail: the tier holds it
+		return blk, true
 	}
 	return nil, false
 }
 
-// put adds a block, pushing out the oldest ones beyond the capacity.
-// inMem tells that the memory tier took it too.
-func (f *freshTier) put(name string, k BlockKey, data []byte, inMem bool) {
+// has reports whether the named block is held.
+func (f *freshTier) has(name string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.byName[name]; ok || int64(len(data)) > f.capacity {
+	_, ok := f.byName[name]
+	return ok
+}
+
+// put adds a block, which the caller holds, pushing out the oldest ones
+// beyond the capacity. inMem tells that the memory tier took it too.
+func (f *freshTier) put(name string, k BlockKey, blk *block, inMem bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	size := int64(len(blk.data))
+	if _, ok := f.byName[name]; ok || size > f.capacity {
 		return
 	}
-	b := &freshBlock{memBlock: memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data}, inMem: inMem}
+	blk.acquire() // the tier's hold; cannot fail, the caller holds it
+	b := &freshBlock{memBlock: memBlock{name: name, bucket: k.Bucket, key: k.Key, blk: blk}, inMem: inMem}
 	f.byName[name] = f.order.PushFront(b)
-	f.used += int64(len(data))
+	f.used += size
 	if !inMem {
-		f.own += int64(len(data))
+		f.own += size
 	}
 	for f.used > f.capacity {
 		f.removeLocked(f.order.Back())
@@ -82,10 +94,12 @@ func (f *freshTier) invalidate(bucket, key string) {
 func (f *freshTier) removeLocked(el *list.Element) {
 	b := f.order.Remove(el).(*freshBlock)
 	delete(f.byName, b.name)
-	f.used -= int64(len(b.data))
+	size := int64(len(b.blk.data))
+	f.used -= size
 	if !b.inMem {
-		f.own -= int64(len(b.data))
+		f.own -= size
 	}
+	b.let()
 }
 
 // usage returns the bytes of the blocks held here only.

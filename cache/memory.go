@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/dgraph-io/ristretto/v2"
 )
@@ -12,7 +13,16 @@ import (
 type memBlock struct {
 	name        string
 	bucket, key string
-	data        []byte
+	blk         *block
+	left        atomic.Bool // the tier let go of blk (exactly once)
+}
+
+// let releases the tier's hold of the block, once whatever ristretto
+// reports.
+func (b *memBlock) let() {
+	if b != nil && b.left.CompareAndSwap(false, true) {
+		b.blk.release()
+	}
 }
 
 // memTier keeps blocks in a ristretto cache bounded by their total bytes.
@@ -27,6 +37,7 @@ func newMemory(capacity, blockSize int64) (*memTier, error) {
 		MaxCost:            capacity,
 		BufferItems:        64,
 		IgnoreInternalCost: true,
+		OnExit:             (*memBlock).let,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create memory cache of %d bytes: %w", capacity, err)
@@ -34,27 +45,30 @@ func newMemory(capacity, blockSize int64) (*memTier, error) {
 	return &memTier{c: c}, nil
 }
 
-// get returns the bytes of the named block.
-func (m *memTier) get(name string) ([]byte, bool) {
+// get returns the named block with a hold for the caller.
+func (m *memTier) get(name string) (*block, bool) {
 	b, ok := m.c.Get(name)
-	if !ok || b.name != name {
+	if !ok || b.name != name || !b.blk.acquire() {
 		return nil, false
 	}
-	return b.data, true
+	return b.blk, true
 }
 
 // has reports whether the named block is held.
 func (m *memTier) has(name string) bool {
-	_, ok := m.get(name)
-	return ok
+	b, ok := m.c.Get(name)
+	return ok && b.name == name && b.blk.refs.Load() > 0
 }
 
-// put offers a block to the tier and waits until the offer is applied, so a
-// block just stored is visible to the next get (unless the admission policy
-// turned it away). It reports whether the tier took it. data must not be
-// modified afterwards.
-func (m *memTier) put(name string, k BlockKey, data []byte) bool {
-	if !m.c.Set(name, &memBlock{name: name, bucket: k.Bucket, key: k.Key, data: data}, int64(len(data))) {
+// put offers a block, which the caller holds, to the tier and waits until
+// the offer is applied, so a block just stored is visible to the next get
+// (unless the admission policy turned it away). It reports whether the
+// tier took it. The block's bytes must not be modified afterwards.
+func (m *memTier) put(name string, k BlockKey, blk *block) bool {
+	blk.acquire() // the tier's hold; cannot fail, the caller holds it
+	mb := &memBlock{name: name, bucket: k.Bucket, key: k.Key, blk: blk}
+	if !m.c.Set(name, mb, int64(len(blk.data))) {
+		mb.let()
 		return false
 	}
 	m.c.Wait()

@@ -19,7 +19,7 @@ func (c *Cache) Prefetch(obj ObjectID, size int64, off, n int64, fetch Fetcher) 
 			miss = append(miss, r)
 		}
 	}
-	calls, owned := c.fl.claim(names(miss))
+	calls, owned := c.fl.claim(names(miss), false)
 	var mine []flight
 	for i, r := range miss {
 		switch {
@@ -38,7 +38,7 @@ func (c *Cache) Prefetch(obj ObjectID, size int64, off, n int64, fetch Fetcher) 
 // present reports whether a tier holds a block, without reading it.
 func (c *Cache) present(r ref) bool {
 	if c.mem != nil {
-		if _, ok := c.fresh.get(r.name); ok || c.mem.has(r.name) {
+		if c.fresh.has(r.name) || c.mem.has(r.name) {
 			return true
 		}
 	}

@@ -61,7 +61,8 @@ func (c *Cache) ReadAt(ctx context.Context, obj ObjectID, size int64, p []byte, 
 	pos := 0
 	for i, b := range blocks {
 		lo := max(off-(first+int64(i))*c.bs, 0)
-		pos += copy(p[pos:n], b[lo:])
+		pos += copy(p[pos:n], b.data[lo:])
+		b.release()
 	}
 	if n < int64(len(p)) {
 		return int(n), io.EOF
@@ -71,44 +72,47 @@ func (c *Cache) ReadAt(ctx context.Context, obj ObjectID, size int64, p []byte, 
 
 // Slice returns the bytes [off, off+n) of the object version obj (size
 // bytes in all, n cut at its end) when they lie within one block: a slice
-// of the cached block, which the caller must not modify, so that a read
-// of it needs no copy. ok is false, with nothing read, when they span
-// blocks or off is outside the object.
-func (c *Cache) Slice(ctx context.Context, obj ObjectID, size, off, n int64, fetch Fetcher) (b []byte, ok bool, err error) {
+// of the cached block, reserved for the caller until it releases them, so
+// that a read of it needs no copy. ok is false, with nothing read, when
+// they span blocks or off is outside the object.
+func (c *Cache) Slice(ctx context.Context, obj ObjectID, size, off, n int64, fetch Fetcher) (b Bytes, ok bool, err error) {
 	if off < 0 || off >= size || n <= 0 {
-		return nil, false, nil
+		return Bytes{}, false, nil
 	}
 	n = min(n, size-off)
 	idx := off / c.bs
 	if (off+n-1)/c.bs != idx {
-		return nil, false, nil
+		return Bytes{}, false, nil
 	}
 	if !c.begin() {
-		return nil, false, ErrClosed
+		return Bytes{}, false, ErrClosed
 	}
 	defer c.wg.Done()
 	blocks, err := c.blocks(ctx, obj, size, idx, idx, fetch)
 	if err != nil {
-		return nil, false, err
+		return Bytes{}, false, err
 	}
-	lo := off - idx*c.bs
-	return blocks[0][lo : lo+n : lo+n], true, nil
+	return within(blocks[0], off-idx*c.bs, n), true, nil
+}
+
+// within returns n bytes of a held block from lo, with the hold.
+func within(blk *block, lo, n int64) Bytes {
+	return Bytes{data: blk.data[lo : lo+n : lo+n], blk: blk}
 }
 
 // peek returns the bytes [off, off+n) of obj when one cached block holds
 // them all, without fetching anything.
-func (c *Cache) peek(obj ObjectID, size, off, n int64) ([]byte, bool) {
+func (c *Cache) peek(obj ObjectID, size, off, n int64) (Bytes, bool) {
 	idx := off / c.bs
 	if (off+n-1)/c.bs != idx || !c.begin() {
-		return nil, false
+		return Bytes{}, false
 	}
 	defer c.wg.Done()
-	b, ok := c.lookup(c.ref(obj, size, idx), true)
+	blk, ok := c.lookup(c.ref(obj, size, idx), true)
 	if !ok {
-		return nil, false
+		return Bytes{}, false
 	}
-	lo := off - idx*c.bs
-	return b[lo : lo+n : lo+n], true
+	return within(blk, off-idx*c.bs, n), true
 }
 
 // fetchDirect fetches [off, off+n) of obj with fetch, past the tiers.
@@ -134,9 +138,9 @@ func fetchError(obj ObjectID, off, n int64, err error) error {
 }
 
 // blocks returns blocks first..last of the object, from the tiers or
-// fetched.
-func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int64, fetch Fetcher) ([][]byte, error) {
-	out := make([][]byte, last-first+1)
+// fetched, each held for the caller.
+func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int64, fetch Fetcher) ([]*block, error) {
+	out := make([]*block, last-first+1)
 	var miss []ref
 	for i := first; i <= last; i++ {
 		r := c.ref(obj, size, i)
@@ -147,28 +151,40 @@ func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int6
 		}
 	}
 	for len(miss) > 0 {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		err := ctx.Err()
+		if err == nil {
+			miss, err = c.fill(ctx, obj, size, miss, fetch, out, first)
 		}
-		var err error
-		if miss, err = c.fill(ctx, obj, size, miss, fetch, out, first); err != nil {
+		if err != nil {
+			for _, b := range out {
+				if b != nil {
+					b.release()
+				}
+			}
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// lookup returns a block from the memory tier, else from the disk tier
-// (promoting it to memory). count says whether to count the lookup in Stats.
-func (c *Cache) lookup(r ref, count bool) ([]byte, bool) {
+// lookup returns a block, held for the caller, from the memory tier, else
+// from the disk tier (promoting it to memory). count says whether to count
+// the lookup in Stats.
+func (c *Cache) lookup(r ref, count bool) (*block, bool) {
 	if c.mem != nil {
-		if b, ok := c.fresh.get(r.name); ok && int64(len(b)) == r.want {
-			c.tally(count, &c.stats.memHits)
-			return b, true
+		if b, ok := c.fresh.get(r.name); ok {
+			if int64(len(b.data)) == r.want {
+				c.tally(count, &c.stats.memHits)
+				return b, true
+			}
+			b.release()
 		}
-		if b, ok := c.mem.get(r.name); ok && int64(len(b)) == r.want {
-			c.tally(count, &c.stats.memHits)
-			return b, true
+		if b, ok := c.mem.get(r.name); ok {
+			if int64(len(b.data)) == r.want {
+				c.tally(count, &c.stats.memHits)
+				return b, true
+			}
+			b.release()
 		}
 		c.tally(count, &c.stats.memMisses)
 	}
@@ -176,7 +192,11 @@ func (c *Cache) lookup(r ref, count bool) ([]byte, bool) {
 		return nil, false
 	}
 	b, ok := c.disk.get(c.fileID(r), r.name)
-	if !ok || int64(len(b)) != r.want {
+	if ok && int64(len(b.data)) != r.want {
+		b.release()
+		ok = false
+	}
+	if !ok {
 		c.tally(count, &c.stats.diskMisses)
 		return nil, false
 	}
@@ -197,8 +217,8 @@ func (c *Cache) tally(count bool, n interface{ Add(int64) int64 }) {
 // fill gets the missing blocks into out: it fetches those no one else is
 // fetching and waits for the others. It returns the blocks to look up
 // again (a shared fetch that ended without them).
-func (c *Cache) fill(ctx context.Context, obj ObjectID, size int64, miss []ref, fetch Fetcher, out [][]byte, first int64) ([]ref, error) {
-	calls, owned := c.fl.claim(names(miss))
+func (c *Cache) fill(ctx context.Context, obj ObjectID, size int64, miss []ref, fetch Fetcher, out []*block, first int64) ([]ref, error) {
+	calls, owned := c.fl.claim(names(miss), true)
 	var mine []flight
 	for i, r := range miss {
 		if !owned[i] {
@@ -207,6 +227,7 @@ func (c *Cache) fill(ctx context.Context, obj ObjectID, size int64, miss []ref, 
 		// A fetch may have ended between the lookup and the claim.
 		if b, ok := c.lookup(r, false); ok {
 			c.fl.finish(r.name, calls[i], b, nil)
+			b.release()
 			continue
 		}
 		mine = append(mine, flight{r, calls[i]})
@@ -218,11 +239,12 @@ func (c *Cache) fill(ctx context.Context, obj ObjectID, size int64, miss []ref, 
 	for i, r := range miss {
 		b, err := wait(ctx, calls[i])
 		switch {
-		case err == nil && int64(len(b)) == r.want:
+		case err == nil && int64(len(b.data)) == r.want:
 			out[r.k.Index-first] = b
 		case err == nil:
+			b.release()
 			return nil, fmt.Errorf("block %d of %s/%s: %d bytes, want %d (was the size %d right?)",
-				r.k.Index, obj.Bucket, obj.Key, len(b), r.want, size)
+				r.k.Index, obj.Bucket, obj.Key, len(b.data), r.want, size)
 		case err == errRetry || (isContextErr(err) && ctx.Err() == nil):
 			again = append(again, r) // another reader's fetch gave up
 		default:
@@ -232,11 +254,13 @@ func (c *Cache) fill(ctx context.Context, obj ObjectID, size int64, miss []ref, 
 	return again, nil
 }
 
-// wait returns the outcome of a call, or ctx's error.
-func wait(ctx context.Context, cl *call) ([]byte, error) {
+// wait returns the outcome of a call, its block held for the caller, or
+// ctx's error (a hold the call gives the caller later is then never
+// released: the block is left to the garbage collector).
+func wait(ctx context.Context, cl *call) (*block, error) {
 	select {
 	case <-cl.done:
-		return cl.data, cl.err
+		return cl.blk, cl.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -331,10 +355,17 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 // tiers and finishes its call. It returns how many it finished.
 func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 	for i, f := range run {
-		b := make([]byte, f.r.want)
-		k, err := io.ReadFull(body, b)
+		b := c.pool.get(f.r.want)
+		var k int
+		var err error
+		if c.disk != nil {
+			b.sum, k, err = readBlock(body, f.r.name, b.data)
+		} else {
+			k, err = io.ReadFull(body, b.data)
+		}
 		c.stats.fetched.Add(int64(k))
 		if err != nil {
+			b.release()
 			return i, err
 		}
 		if c.mem != nil {
@@ -345,6 +376,7 @@ func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 		if c.disk != nil {
 			c.disk.putLater(c.fileID(f.r), f.r.name, b)
 		}
+		b.release()
 	}
 	return len(run), nil
 }

@@ -11,7 +11,9 @@ const DefaultMaxReadahead = 64 << 20
 
 // seqSlack is how far a read may start from where the previous one ended
 // and still count as sequential: readers that issue requests in parallel
-// deliver them slightly out of order.
+// (the kernel's read-ahead among them) deliver them slightly out of
+// order. A read of n bytes may also be 2n away, so that requests larger
+// than seqSlack that arrive swapped keep the stream.
 const seqSlack = 128 << 10
 
 // Readahead watches the reads of one open file and prefetches ahead of them
@@ -50,27 +52,28 @@ func (r *Readahead) ReadAt(ctx context.Context, p []byte, off int64) (int, error
 
 // Read records the read, prefetches if it is sequential, and returns the
 // bytes [off, off+len(p)) of the object, cut at its end: a slice of the
-// cached block when they lie within one (Cache.Slice; the caller must not
-// modify it), else p filled like Cache.ReadAt, with io.EOF when the read
-// reaches the end.
+// cached block when they lie within one (see Cache.Slice), else p filled
+// like Cache.ReadAt, with io.EOF when the read reaches the end. The caller
+// releases the Bytes once done with them.
 //
 // A random read (one that starts no sequential stream) of bytes no tier
 // holds fetches just those bytes, not their blocks, and caches nothing:
 // a reader that jumps around an object moves only what it reads.
-func (r *Readahead) Read(ctx context.Context, p []byte, off int64) ([]byte, error) {
+func (r *Readahead) Read(ctx context.Context, p []byte, off int64) (Bytes, error) {
 	r.Observe(off, int64(len(p)))
 	if r.Window() == 0 && off < r.size && len(p) > 0 {
 		n := min(int64(len(p)), r.size-off)
 		if b, ok := r.c.peek(r.obj, r.size, off, n); ok {
 			return b, nil
 		}
-		return r.c.fetchDirect(ctx, r.obj, off, n, r.fetch)
+		data, err := r.c.fetchDirect(ctx, r.obj, off, n, r.fetch)
+		return Bytes{data: data}, err
 	}
 	if b, ok, err := r.c.Slice(ctx, r.obj, r.size, off, int64(len(p)), r.fetch); ok || err != nil {
 		return b, err
 	}
 	k, err := r.c.ReadAt(ctx, r.obj, r.size, p, off, r.fetch)
-	return p[:k], err
+	return Bytes{data: p[:k]}, err
 }
 
 // Observe records a read of n bytes at off and, when it continues a
@@ -81,7 +84,8 @@ func (r *Readahead) Observe(off, n int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	end := off + max(n, 0)
-	if off < r.next-seqSlack || off > r.next+seqSlack {
+	slack := max(seqSlack, 2*n)
+	if off < r.next-slack || off > r.next+slack {
 		r.next, r.window, r.ahead = end, 0, 0
 		return
 	}

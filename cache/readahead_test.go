@@ -146,9 +146,10 @@ func TestReadaheadReadWithinAndAcrossBlocks(t *testing.T) {
 		if err != nil && !errors.Is(err, io.EOF) {
 			t.Fatalf("Read(%d, %d): %v", r[0], r[1], err)
 		}
-		if string(got) != string(want) {
-			t.Fatalf("Read(%d, %d) returned %d bytes that differ from the object's %d", r[0], r[1], len(got), len(want))
+		if string(got.Data()) != string(want) {
+			t.Fatalf("Read(%d, %d) returned %d bytes that differ from the object's %d", r[0], r[1], len(got.Data()), len(want))
 		}
+		got.Release()
 	}
 }
 
@@ -164,9 +165,10 @@ func TestReadaheadRandomReadFetchesOnlyWhatItReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(b) != string(src.data[off:off+512]) {
+		if string(b.Data()) != string(src.data[off:off+512]) {
 			t.Fatalf("random read at %d returned wrong bytes", off)
 		}
+		b.Release()
 	}
 	for i, r := range src.fetched() {
 		if r != [2]int64{offs[i], 512} {
@@ -178,10 +180,38 @@ func TestReadaheadRandomReadFetchesOnlyWhatItReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := src.calls.Load()
-	if b, err := ra.Read(ctx, p, 3*testBlock+700); err != nil || string(b) != string(src.data[3*testBlock+700:3*testBlock+1212]) {
+	b, err := ra.Read(ctx, p, 3*testBlock+700)
+	if err != nil || string(b.Data()) != string(src.data[3*testBlock+700:3*testBlock+1212]) {
 		t.Fatalf("read of a cached block: %v", err)
 	}
+	b.Release()
 	if src.calls.Load() != before {
 		t.Fatal("a random read of a cached block fetched")
+	}
+}
+
+// The kernel's read-ahead sends large requests in parallel, and they may
+// arrive swapped: the stream must go on, not restart as random reads.
+func TestReadaheadKeepsStreamOfSwappedLargeReads(t *testing.T) {
+	const req = 1 << 20 // larger than seqSlack
+	src := newSource(32*req, 23)
+	c := open(t, Options{BlockSize: 256 << 10, MemoryBytes: 64 << 20})
+	ra := NewReadahead(c, obj1, src.size(), src.fetch, 8*req)
+	ctx := context.Background()
+	p := make([]byte, req)
+	for i := int64(0); i < 32; i += 2 {
+		for _, j := range []int64{i + 1, i} {
+			b, err := ra.Read(ctx, p, j*req)
+			if err != nil && !errors.Is(err, io.EOF) {
+				t.Fatalf("read of request %d: %v", j, err)
+			}
+			b.Release()
+			if i > 0 && ra.Window() == 0 {
+				t.Fatalf("request %d, arriving before %d, reset the stream", i+1, i)
+			}
+		}
+	}
+	if w := ra.Window(); w != 8*req {
+		t.Fatalf("window %d after 32 swapped sequential requests, want the maximum %d", w, 8*req)
 	}
 }

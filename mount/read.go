@@ -93,9 +93,9 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 	if h, ok := f.(*handle); ok && h.ra != nil && h.etag == a.etag {
 		// A read within one block is answered with the cached block
 		// itself, without a copy.
-		var b []byte
+		var b cache.Bytes
 		if b, err = h.ra.Read(ctx, p, off); err == nil || errors.Is(err, io.EOF) {
-			return fuse.ReadResultData(b), 0
+			return cachedResult{b}, 0
 		}
 	} else {
 		k, err = n.fsys.readAt(ctx, key, a, p, off)
@@ -106,6 +106,19 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 	}
 	return fuse.ReadResultData(p[:k]), 0
 }
+
+// cachedResult answers a read with bytes read through the block cache,
+// which it lets go of once go-fuse has sent them to the kernel.
+type cachedResult struct{ b cache.Bytes }
+
+// Bytes returns the bytes read.
+func (r cachedResult) Bytes([]byte) ([]byte, fuse.Status) { return r.b.Data(), fuse.OK }
+
+// Size returns the number of bytes read.
+func (r cachedResult) Size() int { return len(r.b.Data()) }
+
+// Done releases the bytes.
+func (r cachedResult) Done() { r.b.Release() }
 
 // readAt fills p from offset off of the version of key that a describes.
 func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int64) (int, error) {
