@@ -16,6 +16,7 @@ import (
 func TestDaemonWritesEncrypted(t *testing.T) {
 	e := newDaemonEnv(t)
 	e.c.ok("mb", "s3://vault")
+	e.c.ok("admin", "kms", "create-key", "--alias", "alias/papers")
 	mnt := e.mountpoint("vault")
 	folder := filepath.Join(e.dir, "folder")
 	os.Mkdir(folder, 0o755)
@@ -31,7 +32,7 @@ syncs:
     local: %s
     remote: s3://vault/synced
     interval: 1s
-    sse_kms_key_id: alias/aws/s3
+    sse_kms_key_id: alias/papers
     storage_class: STANDARD_IA
 `, mnt, filepath.Join(e.dir, "stage"), folder))
 	d := e.start()
