@@ -14,7 +14,6 @@ import "sync/atomic"
 // through a tier then treat it as a miss.
 type block struct {
 	data []byte
-	sum  uint32 // CRC-32C of the block's name and data, for the disk tier
 	refs atomic.Int32
 	pool *blockPool // nil: the bytes are left to the garbage collector
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 )
 
 // A block file is a fixed header, the block's name, then the block's bytes:
@@ -34,36 +33,17 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // errBadBlock marks a block file that failed verification.
 var errBadBlock = errors.New("bad block file")
 
-// sumChunk is how many bytes of a block readBlock reads before adding
-// them to the checksum, while they are still in the processor's caches.
-const sumChunk = 128 << 10
-
-// readBlock fills data from r and returns the bytes read and the
-// checksum a block file carries, the CRC-32C of the name and the bytes.
-func readBlock(r io.Reader, name string, data []byte) (sum uint32, n int, err error) {
-	sum = crc32.Checksum([]byte(name), castagnoli)
-	for n < len(data) {
-		k, err := io.ReadFull(r, data[n:min(n+sumChunk, len(data))])
-		sum = crc32.Update(sum, castagnoli, data[n:n+k])
-		n += k
-		if err != nil {
-			return sum, n, err
-		}
-	}
-	return sum, n, nil
-}
-
 // blockHead returns the start of a block file, the header and the name,
-// which the block's bytes follow: a block is written without a copy. sum
-// is the CRC-32C of name and data (readBlock).
-func blockHead(name string, data []byte, sum uint32) []byte {
+// which the block's bytes follow: a block is written without a copy.
+func blockHead(name string, data []byte) []byte {
 	buf := make([]byte, headerSize+len(name))
 	copy(buf[0:4], blockMagic[:])
 	binary.LittleEndian.PutUint32(buf[4:], blockFormat)
 	binary.LittleEndian.PutUint32(buf[8:], uint32(len(name)))
 	binary.LittleEndian.PutUint32(buf[12:], uint32(len(data)))
 	copy(buf[headerSize:], name)
-	binary.LittleEndian.PutUint32(buf[16:], sum)
+	crc := crc32.Update(crc32.Checksum(buf[headerSize:], castagnoli), castagnoli, data)
+	binary.LittleEndian.PutUint32(buf[16:], crc)
 	return buf
 }
 

@@ -216,7 +216,7 @@ func (d *diskTier) has(id fileID) bool {
 func (d *diskTier) put(w *diskWrite) {
 	defer d.unqueue(w)
 	data := w.blk.data
-	head := blockHead(w.name, data, w.blk.sum)
+	head := blockHead(w.name, data)
 	size := int64(len(head) + len(data))
 	if size > d.capacity {
 		return

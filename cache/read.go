@@ -356,13 +356,7 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 	for i, f := range run {
 		b := c.pool.get(f.r.want)
-		var k int
-		var err error
-		if c.disk != nil {
-			b.sum, k, err = readBlock(body, f.r.name, b.data)
-		} else {
-			k, err = io.ReadFull(body, b.data)
-		}
+		k, err := io.ReadFull(body, b.data)
 		c.stats.fetched.Add(int64(k))
 		if err != nil {
 			b.release()
