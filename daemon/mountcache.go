@@ -32,7 +32,10 @@ func OpenMountCache(c CacheConfig, endpoint, bucket, prefix string, log *slog.Lo
 		return nil, nil
 	}
 	o := cache.Options{MemoryBytes: c.MemoryBytes, DiskBytes: c.DiskBytes, Logger: log}
-	if c.DiskBytes == 0 || c.Dir != "" {
+	if c.DiskBytes == 0 { // the disk tier is off, wherever it would be
+		return openCacheAt(o)
+	}
+	if c.Dir != "" {
 		o.DiskDir = c.Dir
 		return openCacheAt(o)
 	}
