@@ -42,8 +42,9 @@ func (c *policyCache) parse(bucket string, doc []byte) (*policy.Policy, bool, er
 	if err != nil {
 		return nil, false, fmt.Errorf("stored policy of bucket %s: %v: %w", bucket, err, objstore.ErrInternal)
 	}
-	c.put(bucket, &cachedPolicy{doc: string(doc), policy: p, public: p.IsPublic()})
-	return p, p.IsPublic(), nil
+	e = &cachedPolicy{doc: string(doc), policy: p, public: p.IsPublic()}
+	c.put(bucket, e)
+	return e.policy, e.public, nil
 }
 
 // put keeps e for bucket, making room by dropping another bucket's
