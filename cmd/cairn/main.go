@@ -1,7 +1,9 @@
-// Command cairn turns object storage into folders. This first cut serves
-// an embedded S3-style object store kept in a local data directory, and
-// works on it with commands shaped like the aws CLI's "s3" ones: mb, rb,
-// ls, cp, rm and stat.
+// Command cairn turns object storage into folders: it serves an embedded
+// S3-compatible object store kept in a local data directory, mounts a
+// bucket (of that store or of any S3 endpoint) as a directory, keeps a
+// folder and a bucket prefix in sync or backed up, and runs all of it as
+// a system service. Its object commands (mb, rb, ls, cp, rm, stat) are
+// shaped like the aws CLI's "s3" ones.
 package main
 
 import (
@@ -30,6 +32,11 @@ func main() {
 			os.Exit(2)
 		}
 	}
+	stopProfile, err := startProfile(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	code := run(ctx, args, &app{
 		stdin:     os.Stdin,
 		stdout:    os.Stdout,
@@ -39,5 +46,6 @@ func main() {
 		getenv:    os.Getenv,
 	})
 	stop()
+	stopProfile()
 	os.Exit(code)
 }
