@@ -1,102 +1,145 @@
 package sse
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
-// Pipelined reads: a range of more than pipelineMin bytes is decrypted
-// on a goroutine of its own, a batch ahead of the one being written, so
-// that decrypting overlaps sending.
+// Pipelined reads: a range of at least pipelineMin bytes is cut into
+// batches of pipelineBatch chunks, decrypted ahead of the writes on up to
+// GOMAXPROCS goroutines (at most maxDecrypters). The batches are written
+// in order, each once all its chunks have been opened: no byte of a chunk
+// goes out before the chunk is authenticated.
 const (
-	pipelineBatch = 8                             // chunks per batch
-	pipelineDepth = 3                             // batches in flight
+	pipelineBatch = 4                             // chunks per batch
 	pipelineMin   = 2 * pipelineBatch * ChunkSize // smallest range pipelined
+	maxDecrypters = 4
 )
 
-// batch is a run of decrypted chunks: the plaintext to write, gathered
-// in the buffer it was decrypted in.
-type batch struct {
-	buf    []byte
-	pieces [][]byte
-	chunks int64 // how many chunks the pieces hold
-	err    error
+// errStopped is what a batch gets when its read was stopped before the
+// batch was decrypted; the writer never looks at it.
+var errStopped = errors.New("read stopped")
+
+// slot is the buffer one batch is read and decrypted in. Its batch's
+// decrypter sends on ready once out or err is set.
+type slot struct {
+	buf   []byte
+	out   []byte // the plaintext to write: the start of buf
+	err   error
+	ready chan struct{}
 }
 
-// pipelinedWriteTo writes the rest of the range to w, decrypting ahead.
+// job asks for batch seq of the range to be decrypted into s.
+type job struct {
+	seq int64
+	s   *slot
+}
+
+// pipeline is the decrypting side of one pipelined read.
+type pipeline struct {
+	r       *Reader
+	first   int64 // index of the first chunk of the range
+	pos     int64 // range offset the first batch starts at
+	slots   []slot
+	jobs    chan job
+	stopped atomic.Bool
+	wg      sync.WaitGroup
+}
+
+// pipelinedWriteTo writes the rest of the range to w, batch by batch, in
+// order, the next batches being decrypted meanwhile.
 func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 	if err := r.readHeader(); err != nil {
 		return 0, err
 	}
-	free := make(chan []byte, pipelineDepth)
-	bufs := make([][]byte, pipelineDepth)
-	for i := range bufs {
-		bufs[i] = r.bufs.get(pipelineBatch * (ChunkSize + r.k.overhead()))
-		free <- bufs[i]
-	}
-	out := make(chan batch, pipelineDepth)
-	stop := make(chan struct{})
-	go r.decryptAhead(free, out, stop)
-	defer func() {
-		close(stop)
-		for range out {
-		}
-		// The goroutine has ended: nothing uses the buffers any more.
-		for _, b := range bufs {
-			r.bufs.put(b)
-		}
-	}()
+	p := r.startPipeline()
+	defer p.stop()
 	var total int64
-	for b := range out {
-		if b.err != nil {
-			r.err = b.err
-			return total, b.err
+	for seq := int64(0); seq < p.batches(); seq++ {
+		s := &p.slots[seq%int64(len(p.slots))]
+		<-s.ready
+		if s.err != nil {
+			r.err = s.err
+			return total, s.err
 		}
-		for _, p := range b.pieces {
-			n, err := w.Write(p)
-			total += int64(n)
-			r.pos += int64(n)
-			if err != nil {
-				return total, err
-			}
+		n, err := w.Write(s.out)
+		total += int64(n)
+		r.pos += int64(n)
+		if err != nil {
+			return total, err
 		}
-		free <- b.buf
+		if next := seq + int64(len(p.slots)); next < p.batches() {
+			p.jobs <- job{seq: next, s: s}
+		}
 	}
 	return total, nil
 }
 
-// decryptAhead decrypts the range batch by batch into free buffers and
-// sends them on out, which it closes at the end, at the first error or
-// when stop closes.
-func (r *Reader) decryptAhead(free chan []byte, out chan<- batch, stop <-chan struct{}) {
-	defer close(out)
-	pos, next := r.pos, r.pos/ChunkSize
-	for pos < r.end {
-		var buf []byte
-		select {
-		case buf = <-free:
-		case <-stop:
-			return
+// startPipeline starts decrypting the first batches of the rest of the
+// range, with one slot per decrypter and one for the batch being written.
+func (r *Reader) startPipeline() *pipeline {
+	p := &pipeline{r: r, first: r.pos / ChunkSize, pos: r.pos}
+	decrypters := min(int64(runtime.GOMAXPROCS(0)), maxDecrypters, p.batches())
+	p.slots = make([]slot, min(decrypters+1, p.batches()))
+	p.jobs = make(chan job, len(p.slots))
+	size := pipelineBatch * (ChunkSize + r.k.overhead())
+	for i := range p.slots {
+		p.slots[i] = slot{buf: r.bufs.get(size), ready: make(chan struct{}, 1)}
+		p.jobs <- job{seq: int64(i), s: &p.slots[i]}
+	}
+	p.wg.Add(int(decrypters))
+	for range decrypters {
+		go p.decrypt()
+	}
+	return p
+}
+
+// batches is the number of batches of the range.
+func (p *pipeline) batches() int64 {
+	last := min((p.r.end-1)/ChunkSize, chunks(p.r.size)-1)
+	return (last-p.first)/pipelineBatch + 1
+}
+
+// decrypt decrypts the batches it is given until the jobs end; once the
+// read is stopped it only hands the slots back.
+func (p *pipeline) decrypt() {
+	defer p.wg.Done()
+	for j := range p.jobs {
+		if p.stopped.Load() {
+			j.s.out, j.s.err = nil, errStopped
+		} else {
+			first := p.first + j.seq*pipelineBatch
+			pos := p.pos
+			if j.seq > 0 {
+				pos = first * ChunkSize
+			}
+			j.s.out, j.s.err = p.r.decryptBatch(j.s.buf, first, pos)
 		}
-		b := r.decryptBatch(buf, next, pos)
-		select {
-		case out <- b:
-		case <-stop:
-			return
-		}
-		if b.err != nil {
-			return
-		}
-		for _, p := range b.pieces {
-			pos += int64(len(p))
-		}
-		next += b.chunks
+		j.s.ready <- struct{}{}
+	}
+}
+
+// stop ends the decrypters, waits for them and gives the buffers back:
+// nothing of the read runs once it returns.
+func (p *pipeline) stop() {
+	p.stopped.Store(true)
+	close(p.jobs)
+	p.wg.Wait()
+	for i := range p.slots {
+		p.r.bufs.put(p.slots[i].buf)
+		p.slots[i].buf, p.slots[i].out = nil, nil
 	}
 }
 
 // decryptBatch reads and opens up to pipelineBatch chunks from index
-// first into buf; pos is the range offset the batch starts at.
-func (r *Reader) decryptBatch(buf []byte, first, pos int64) batch {
+// first into buf, pos being the range offset the batch starts at, and
+// returns the batch's plaintext within the range, gathered at the start
+// of buf.
+func (r *Reader) decryptBatch(buf []byte, first, pos int64) ([]byte, error) {
 	total := chunks(r.size)
 	last := min((r.end-1)/ChunkSize, total-1)
 	count := min(int64(pipelineBatch), last-first+1)
@@ -107,14 +150,12 @@ func (r *Reader) decryptBatch(buf []byte, first, pos int64) batch {
 		length = EncryptedSize(r.size, r.k.Layers()) - start
 	}
 	buf = buf[:length]
-	b := batch{buf: buf[:cap(buf)]}
 	if _, err := r.src.ReadAt(buf, start); err != nil {
-		b.err = fmt.Errorf("read chunks %d-%d: %w", first, first+count-1, truncated(err))
-		return b
+		return nil, fmt.Errorf("read chunks %d-%d: %w", first, first+count-1, truncated(err))
 	}
 	if first+count == total {
-		if b.err = r.checkEnd(start + length); b.err != nil {
-			return b
+		if err := r.checkEnd(start + length); err != nil {
+			return nil, err
 		}
 	}
 	var size int64 // plaintext gathered at the start of buf
@@ -123,18 +164,15 @@ func (r *Reader) decryptBatch(buf []byte, first, pos int64) batch {
 		sealed := buf[i*stride : min((i+1)*stride, length)]
 		plain, err := r.k.openChunk(r.h, uint32(index), index == total-1, sealed)
 		if err != nil {
-			b.err = err
-			return b
+			return nil, err
 		}
 		lo, hi := max(pos-index*ChunkSize, 0), min(int64(len(plain)), r.end-index*ChunkSize)
 		if lo >= hi {
-			b.err = fmt.Errorf("chunk %d holds %d bytes: %w", index, len(plain), ErrTampered)
-			return b
+			return nil, fmt.Errorf("chunk %d holds %d bytes: %w", index, len(plain), ErrTampered)
 		}
 		// Move the plaintext up against the last chunk's, over the tags
 		// between them, so that the batch goes out in one write.
 		size += int64(copy(buf[size:], plain[lo:hi]))
 	}
-	b.pieces, b.chunks = [][]byte{buf[:size]}, count
-	return b
+	return buf[:size], nil
 }
