@@ -36,6 +36,7 @@ type FS struct {
 	wbWG  sync.WaitGroup // background uploads scheduled and not ended
 
 	mu          sync.Mutex
+	draining    bool               // unmounted: failed uploads are no longer retried in the background
 	dirty       map[*node]struct{} // nodes holding content not stored yet
 	pendingKeys map[string]*node   // the dirty nodes by the key they go to
 	warned      map[string]bool    // keys already reported as unrepresentable

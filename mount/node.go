@@ -46,6 +46,7 @@ type node struct {
 	inflight chan struct{}          // closed when the upload under way ends; nil when none
 	queued   bool                   // a background upload is scheduled
 	upErr    syscall.Errno          // the last background upload failed
+	retries  int                    // background uploads failed in a row
 	pinned   bool                   // a persistent inode, kept in the tree until stored
 	jkey     atomic.Pointer[string] // the key the journal record names
 }

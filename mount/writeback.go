@@ -13,13 +13,21 @@ import (
 // Write-back: a closed file is uploaded in the background by a bounded
 // pool (Options.WriteBackConcurrency uploads at once), its staged file
 // journaled until stored. fsync and Unmount wait for the upload; a
-// failed background upload is logged, retried by the next close, fsync
-// or Unmount (or the next Mount), and reported as EIO by the next close
-// or fsync of the file. Options.SyncClose makes close wait instead.
+// failed background upload is logged, reported as EIO by the next close
+// or fsync of the file, and tried again in the background after a delay
+// that doubles from retryFirst to retryMax (and by the next close, fsync,
+// Unmount or Mount). Options.SyncClose makes close wait instead.
 
 // maxStoreTries bounds the uploads one store makes of a file written
 // again while it was being uploaded.
 const maxStoreTries = 3
+
+// retryFirst and retryMax bound the delay before a failed background
+// upload is tried again.
+const (
+	retryFirst = time.Second
+	retryMax   = time.Minute
+)
 
 // uploadJob is one upload of a node's staged content, taken under the
 // node's lock and run without it.
@@ -61,11 +69,14 @@ func (f *FS) writeBackOne(n *node) {
 	n.mu.Lock()
 	n.queued = false
 	errno := n.storeLocked(context.Background())
-	if errno != 0 {
+	switch {
+	case errno != 0:
 		n.upErr = errno
-	}
-	if n.dirty && errno == 0 && n.opens == 0 {
+		n.retryLaterLocked()
+	case n.dirty && n.opens == 0:
 		n.scheduleLocked() // written again while it was uploaded
+	default:
+		n.retries = 0
 	}
 	n.dropStageLocked()
 	unpin := n.unpinLocked()
@@ -73,6 +84,28 @@ func (f *FS) writeBackOne(n *node) {
 	if unpin {
 		n.ForgetPersistent()
 	}
+}
+
+// retryLaterLocked schedules another background upload of a node whose
+// upload failed, after a delay that doubles with each failure in a row,
+// unless the mount is being unmounted (Unmount stores what is left).
+func (n *node) retryLaterLocked() {
+	if !n.dirty || n.removed {
+		return
+	}
+	n.retries++
+	delay := min(retryFirst<<min(n.retries-1, 10), retryMax)
+	f := n.fsys
+	f.log.Warn("upload failed: trying again later", "key", n.key(), "in", delay)
+	time.AfterFunc(delay, func() {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if !f.draining && n.opens == 0 {
+			n.scheduleLocked()
+		}
+	})
 }
 
 // waitUploadLocked waits, without the lock, for the upload of the node
@@ -203,6 +236,9 @@ func (f *FS) syncBelow(ctx context.Context, prefix string) syscall.Errno {
 // drain stores what is left once the kernel let go of the mount, and
 // waits for the background uploads to end.
 func (f *FS) drain() {
+	f.mu.Lock()
+	f.draining = true // no retry adds to wbWG once it is waited for
+	f.mu.Unlock()
 	if err := f.flushAll(context.Background()); err != nil {
 		f.log.Error("store files after unmount: they stay journaled for the next mount", "err", err)
 	}

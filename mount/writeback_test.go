@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 )
@@ -257,5 +258,29 @@ func TestManyPendingFilesListed(t *testing.T) {
 	settle(t, fsys)
 	if got := allKeys(t, st); !slices.Equal(got, want) {
 		t.Errorf("stored %v", got)
+	}
+}
+
+// TestFailedUploadRetriedInBackground fails the background upload of a
+// closed file that nobody touches again: the mount tries it again on its
+// own and stores it once the store works.
+func TestFailedUploadRetriedInBackground(t *testing.T) {
+	st := newGatedStore(t)
+	st.open()
+	st.fail.Store(true)
+	fsys, dir := mountStore(t, st, Options{})
+	if err := os.WriteFile(filepath.Join(dir, "later"), []byte("stored in the end"), 0o644); err != nil {
+		t.Fatalf("close before the upload: %v", err)
+	}
+	<-st.failed // the upload after close
+	<-st.failed // tried again, with no close, fsync or unmount
+	st.fail.Store(false)
+	for deadline := time.Now().Add(2 * retryMax); fsys.Pending() != 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the failed upload was never tried again")
+		}
+	}
+	if b, _ := get(t, st, "later"); string(b) != "stored in the end" {
+		t.Errorf("stored %q", b)
 	}
 }
