@@ -120,6 +120,12 @@ func (r cachedResult) Size() int { return len(r.b.Data()) }
 // Done releases the bytes.
 func (r cachedResult) Done() { r.b.Release() }
 
+// Slices returns the bytes read as the one slice they are. go-fuse sends
+// a result that has Slices with a single writev, where it would
+// otherwise first try to splice it (which only a file can be) and fall
+// back after several system calls.
+func (r cachedResult) Slices() ([][]byte, fuse.Status) { return [][]byte{r.b.Data()}, fuse.OK }
+
 // readAt fills p from offset off of the version of key that a describes.
 func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int64) (int, error) {
 	if c := f.opts.Cache; c != nil {
