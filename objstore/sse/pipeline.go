@@ -44,6 +44,7 @@ type pipeline struct {
 	r       *Reader
 	first   int64 // index of the first chunk of the range
 	pos     int64 // range offset the first batch starts at
+	batches int64 // how many batches the range holds
 	slots   []slot
 	jobs    chan job
 	stopped atomic.Bool
@@ -59,7 +60,7 @@ func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 	p := r.startPipeline()
 	defer p.stop()
 	var total int64
-	for seq := int64(0); seq < p.batches(); seq++ {
+	for seq := range p.batches {
 		s := &p.slots[seq%int64(len(p.slots))]
 		<-s.ready
 		if s.err != nil {
@@ -72,7 +73,7 @@ func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 		if err != nil {
 			return total, err
 		}
-		if next := seq + int64(len(p.slots)); next < p.batches() {
+		if next := seq + int64(len(p.slots)); next < p.batches {
 			p.jobs <- job{seq: next, s: s}
 		}
 	}
@@ -82,9 +83,11 @@ func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 // startPipeline starts decrypting the first batches of the rest of the
 // range, with one slot per decrypter and one for the batch being written.
 func (r *Reader) startPipeline() *pipeline {
-	p := &pipeline{r: r, first: r.pos / ChunkSize, pos: r.pos}
-	decrypters := min(int64(runtime.GOMAXPROCS(0)), maxDecrypters, p.batches())
-	p.slots = make([]slot, min(decrypters+1, p.batches()))
+	first := r.pos / ChunkSize
+	last := min((r.end-1)/ChunkSize, chunks(r.size)-1)
+	p := &pipeline{r: r, first: first, pos: r.pos, batches: (last-first)/pipelineBatch + 1}
+	decrypters := min(int64(runtime.GOMAXPROCS(0)), maxDecrypters, p.batches)
+	p.slots = make([]slot, min(decrypters+1, p.batches))
 	p.jobs = make(chan job, len(p.slots))
 	size := pipelineBatch * (ChunkSize + r.k.overhead())
 	for i := range p.slots {
@@ -96,12 +99,6 @@ func (r *Reader) startPipeline() *pipeline {
 		go p.decrypt()
 	}
 	return p
-}
-
-// batches is the number of batches of the range.
-func (p *pipeline) batches() int64 {
-	last := min((p.r.end-1)/ChunkSize, chunks(p.r.size)-1)
-	return (last-p.first)/pipelineBatch + 1
 }
 
 // decrypt decrypts the batches it is given until the jobs end; once the
