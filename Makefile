@@ -23,7 +23,7 @@ NFPM        ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 # Packages whose tests also run under the race detector: the concurrent
 # ones that stay fast with it.
-RACE_PKGS := ./objstore/transfer/ ./objstore/lifecycle/ ./objstore/events/ ./objstore/sse/ ./cmd/... ./daemon/ ./sync/...
+RACE_PKGS := ./cache/ ./mount/ ./objstore/transfer/ ./objstore/lifecycle/ ./objstore/events/ ./objstore/sse/ ./cmd/... ./daemon/ ./sync/...
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 30s
 
