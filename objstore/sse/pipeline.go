@@ -10,15 +10,24 @@ import (
 )
 
 // Pipelined reads: a range of at least pipelineMin bytes is cut into
-// batches of pipelineBatch chunks, decrypted ahead of the writes on up to
-// GOMAXPROCS goroutines (at most maxDecrypters). The batches are written
-// in order, each once all its chunks have been opened: no byte of a chunk
-// goes out before the chunk is authenticated.
+// batches of pipelineBatch chunks, decrypted ahead of the writes on
+// goroutines of their own. The batches are written in order, each once
+// all its chunks have been opened: no byte of a chunk goes out before the
+// chunk is authenticated.
+//
+// The reads in flight share the CPUs: a read alone decrypts on up to
+// GOMAXPROCS goroutines (at most maxDecrypters), while with as many reads
+// as CPUs each has one, more costing switches and cache and buying
+// nothing.
 const (
-	pipelineBatch = 4                             // chunks per batch
+	pipelineBatch = 8                             // chunks per batch
 	pipelineMin   = 2 * pipelineBatch * ChunkSize // smallest range pipelined
 	maxDecrypters = 4
+	spareSlots    = 2 // slots besides one per decrypter
 )
+
+// pipelinedReads counts the pipelined reads in flight.
+var pipelinedReads atomic.Int64
 
 // errStopped is what a batch gets when its read was stopped before the
 // batch was decrypted; the writer never looks at it.
@@ -81,13 +90,15 @@ func (r *Reader) pipelinedWriteTo(w io.Writer) (int64, error) {
 }
 
 // startPipeline starts decrypting the first batches of the rest of the
-// range, with one slot per decrypter and one for the batch being written.
+// range, with a slot per decrypter, one for the batch being written and
+// one to decrypt ahead into.
 func (r *Reader) startPipeline() *pipeline {
 	first := r.pos / ChunkSize
 	last := min((r.end-1)/ChunkSize, chunks(r.size)-1)
 	p := &pipeline{r: r, first: first, pos: r.pos, batches: (last-first)/pipelineBatch + 1}
-	decrypters := min(int64(runtime.GOMAXPROCS(0)), maxDecrypters, p.batches)
-	p.slots = make([]slot, min(decrypters+1, p.batches))
+	reads := pipelinedReads.Add(1)
+	decrypters := max(1, min(int64(runtime.GOMAXPROCS(0))/reads, maxDecrypters, p.batches))
+	p.slots = make([]slot, min(decrypters+spareSlots, p.batches))
 	p.jobs = make(chan job, len(p.slots))
 	size := pipelineBatch * (ChunkSize + r.k.overhead())
 	for i := range p.slots {
@@ -126,6 +137,7 @@ func (p *pipeline) stop() {
 	p.stopped.Store(true)
 	close(p.jobs)
 	p.wg.Wait()
+	pipelinedReads.Add(-1)
 	for i := range p.slots {
 		p.r.bufs.put(p.slots[i].buf)
 		p.slots[i].buf, p.slots[i].out = nil, nil

@@ -136,6 +136,9 @@ func TestPipelinedDisconnectLeavesNoGoroutine(t *testing.T) {
 // there once it has had the time to end.
 func waitNoDecrypter(t *testing.T) {
 	t.Helper()
+	if n := pipelinedReads.Load(); n != 0 {
+		t.Fatalf("%d pipelined reads still counted in flight", n)
+	}
 	for range 500 {
 		buf := make([]byte, 1<<20)
 		if !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*pipeline).decrypt") {
