@@ -30,6 +30,7 @@ type node struct {
 	fetched  time.Time // when a was read from the store
 	st       *staged   // local content; nil while the file is clean and closed
 	dirty    bool      // st holds content not stored yet
+	stale    bool      // the journal record's mode or owner is older than a's (set while open; written at close)
 	ed       *edits    // what of st differs from the stored version; nil when unknown
 	seq      bool      // st was written in order from empty: strm may send it early
 	strm     *stream   // the upload of st under way while it is written

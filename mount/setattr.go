@@ -86,11 +86,13 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 		if !rejournal {
 			return 0
 		}
-		r := record{Bucket: n.fsys.opts.Bucket, Key: n.key(), Mode: a.mode, UID: a.uid, GID: a.gid}
-		if err := n.st.journal(r); err != nil {
-			return toErrno(err)
+		if n.opens > 0 {
+			// Like the content, they are journaled by the close:
+			// tar's fchown and fchmod cost one record, not two.
+			n.stale = true
+			return 0
 		}
-		return 0
+		return n.rejournalLocked()
 	}
 	if _, inTree := n.relPath(); n.IsRoot() || n.removed || !inTree {
 		n.a = a
@@ -109,6 +111,18 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 	}
 	n.a = a
 	n.fetched = time.Now()
+	return 0
+}
+
+// rejournalLocked writes the journal record of a dirty node again, with
+// its mode and owner now.
+func (n *node) rejournalLocked() syscall.Errno {
+	r := record{Bucket: n.fsys.opts.Bucket, Key: n.key(), Mode: n.a.mode, UID: n.a.uid, GID: n.a.gid}
+	if err := n.st.journal(r); err != nil {
+		n.fsys.log.Error("journal staged file", "key", r.Key, "err", err)
+		return toErrno(err)
+	}
+	n.stale = false
 	return 0
 }
 

@@ -58,7 +58,7 @@ func (n *node) markDirtyLocked(key string) syscall.Errno {
 		n.fsys.log.Error("journal staged file", "key", key, "err", err)
 		return toErrno(err)
 	}
-	n.dirty = true
+	n.dirty, n.stale = true, false
 	n.jkey.Store(&key)
 	n.gen++
 	n.fsys.setDirty(n, key, true)
@@ -184,6 +184,11 @@ func (n *node) Flush(ctx context.Context, f fs.FileHandle) syscall.Errno {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.stale && n.dirty {
+		if errno := n.rejournalLocked(); errno != 0 {
+			return errno
+		}
+	}
 	errno := n.takeUploadErrorLocked()
 	n.scheduleLocked()
 	return errno
@@ -205,6 +210,9 @@ func (n *node) Release(ctx context.Context, f fs.FileHandle) syscall.Errno {
 	}
 	n.mu.Lock()
 	n.opens--
+	if n.stale && n.dirty && errno == 0 {
+		errno = n.rejournalLocked()
+	}
 	n.scheduleLocked()
 	n.dropStageLocked()
 	unpin := n.unpinLocked()

@@ -2,6 +2,7 @@ package mount
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -283,4 +284,46 @@ func TestFailedUploadRetriedInBackground(t *testing.T) {
 	if b, _ := get(t, st, "later"); string(b) != "stored in the end" {
 		t.Errorf("stored %q", b)
 	}
+}
+
+// TestAttrsOfOpenFileJournaledAtClose changes the mode and owner of a
+// file through its open descriptor, as tar does: once it is closed, with
+// its upload held, the journal record has them, for a crash to keep.
+func TestAttrsOfOpenFileJournaledAtClose(t *testing.T) {
+	st := newGatedStore(t)
+	staging := t.TempDir()
+	_, dir := mountStore(t, st, Options{StagingDir: staging})
+	f, err := os.Create(filepath.Join(dir, "x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Chown(1234, 5678); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Chmod(0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-st.started // the upload is held: the record stays
+	recs, _ := filepath.Glob(filepath.Join(staging, "*.json"))
+	if len(recs) != 1 {
+		t.Fatalf("journal records %v, want one", recs)
+	}
+	b, err := os.ReadFile(recs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode&0o7777 != 0o640 || r.UID != 1234 || r.GID != 5678 {
+		t.Errorf("journal record %+v, want mode 0640, owner 1234:5678", r)
+	}
+	st.open()
 }
