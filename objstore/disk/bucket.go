@@ -74,12 +74,7 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string) error {
 
 // HeadBucket reports a bucket.
 func (s *Store) HeadBucket(ctx context.Context, bucket string) (objstore.BucketInfo, error) {
-	leave, err := s.enter()
-	if err != nil {
-		return objstore.BucketInfo{}, err
-	}
-	defer leave()
-	rec, err := getBucket(s.db, bucket)
+	rec, err := s.readBucket(bucket)
 	if err != nil {
 		return objstore.BucketInfo{}, err
 	}

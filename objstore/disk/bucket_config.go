@@ -14,12 +14,7 @@ import (
 // GetBucketConfig returns the bucket configuration called name, and
 // whether the bucket has one. It fails with objstore.ErrNoSuchBucket.
 func (s *Store) GetBucketConfig(ctx context.Context, bucket, name string) ([]byte, bool, error) {
-	leave, err := s.enter()
-	if err != nil {
-		return nil, false, err
-	}
-	defer leave()
-	rec, err := getBucket(s.db, bucket)
+	rec, err := s.readBucket(bucket)
 	if err != nil {
 		return nil, false, err
 	}

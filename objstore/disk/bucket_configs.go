@@ -7,12 +7,7 @@ import "context"
 // request that needs several (access control's owner, policy and public
 // access block) reads once. It fails with objstore.ErrNoSuchBucket.
 func (s *Store) GetBucketConfigs(ctx context.Context, bucket string, names ...string) (map[string][]byte, error) {
-	leave, err := s.enter()
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
-	rec, err := getBucket(s.db, bucket)
+	rec, err := s.readBucket(bucket)
 	if err != nil {
 		return nil, err
 	}

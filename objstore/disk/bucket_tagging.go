@@ -13,12 +13,7 @@ const maxBucketTags = 50
 
 // GetBucketTagging returns a bucket's tag set (empty when it has none).
 func (s *Store) GetBucketTagging(ctx context.Context, bucket string) (objstore.Tags, error) {
-	leave, err := s.enter()
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
-	rec, err := getBucket(s.db, bucket)
+	rec, err := s.readBucket(bucket)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,18 @@ func has(r pebble.Reader, k []byte) (bool, error) {
 	return true, nil
 }
 
+// readBucket returns the record of a bucket, read in one step of the
+// store (it fails with objstore.ErrNoSuchBucket, or once the store is
+// closed).
+func (s *Store) readBucket(bucket string) (*bucketRecord, error) {
+	leave, err := s.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	return getBucket(s.db, bucket)
+}
+
 // getBucket reads a bucket's record, or fails with ErrNoSuchBucket.
 func getBucket(r pebble.Reader, bucket string) (*bucketRecord, error) {
 	v, ok, err := getValue(r, bucketKey(bucket))
