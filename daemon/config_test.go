@@ -59,9 +59,7 @@ func TestEmptyConfigIsValid(t *testing.T) {
 }
 
 func TestBadConfigsNameTheirLine(t *testing.T) {
-	cases := []struct {
-		name, yaml, want string
-	}{
+	cases := []configErrorCase{
 		{"unknown top key", "data: /d\nservrs: []\n", `c.yaml:2: unknown key "servrs"`},
 		{"unknown entry key", "mounts:\n  - name: m\n    target: s3://b\n    mountpoint: /m\n    cache: 1G\n", `c.yaml:5: unknown key "cache" in mounts[0]`},
 		{"repeated key", "data: /a\ndata: /b\n", `c.yaml:2: key "data" given twice`},
@@ -81,6 +79,16 @@ func TestBadConfigsNameTheirLine(t *testing.T) {
 		{"bad log format", "log_format: xml\n", `log_format "xml"`},
 		{"bad yaml", "servers: [\n", `c.yaml: not valid YAML`},
 	}
+	checkConfigErrors(t, cases)
+}
+
+// configErrorCase is a config that ParseConfig must refuse, with a
+// ConfigError containing want.
+type configErrorCase struct{ name, yaml, want string }
+
+// checkConfigErrors parses each case's YAML as c.yaml and checks its error.
+func checkConfigErrors(t *testing.T, cases []configErrorCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig("c.yaml", []byte(tc.yaml))

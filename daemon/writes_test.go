@@ -1,10 +1,8 @@
 package daemon
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -58,9 +56,7 @@ func TestBadWriteSettingsNameTheirLine(t *testing.T) {
 	}
 	entry := "mounts:\n  - name: m\n    target: s3://b\n    mountpoint: /m\n"
 	sync := "syncs:\n  - name: s\n    local: /l\n    remote: s3://b\n"
-	cases := []struct {
-		name, yaml, want string
-	}{
+	cases := []configErrorCase{
 		{"bad algorithm", entry + "    sse: aes\n", `c.yaml:5: sse "aes": want AES256, aws:kms or aws:kms:dsse`},
 		{"key id without kms", entry + "    sse: AES256\n    sse_kms_key_id: alias/x\n", `c.yaml:6: sse_kms_key_id goes with sse aws:kms or aws:kms:dsse`},
 		{"sse and sse-c", sync + "    sse: AES256\n    sse_c_key_file: " + short + "\n", `c.yaml:6: sse and sse_c_key_file do not go together`},
@@ -68,13 +64,5 @@ func TestBadWriteSettingsNameTheirLine(t *testing.T) {
 		{"missing key", sync + "    sse_c_key_file: " + filepath.Join(dir, "none") + "\n", `c.yaml:5: sse_c_key_file ` + filepath.Join(dir, "none") + `: read SSE-C key`},
 		{"bad class", entry + "    storage_class: COLD\n", `c.yaml:5: storage_class "COLD": want one of`},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseConfig("c.yaml", []byte(tc.yaml))
-			var ce *ConfigError
-			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v, want a ConfigError containing %q", err, tc.want)
-			}
-		})
-	}
+	checkConfigErrors(t, cases)
 }
