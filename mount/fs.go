@@ -126,7 +126,7 @@ func (f *FS) Recovered() []string { return slices.Clone(f.recovered) }
 
 // recover uploads what the journal holds for this bucket and prefix.
 func (f *FS) recover(ctx context.Context) error {
-	pending, err := f.journal.pending()
+	pending, err := f.journal.pending(f.log.Warn)
 	if err != nil {
 		return err
 	}

@@ -125,9 +125,16 @@ type pendingFile struct {
 	data string // path of the content
 }
 
+// damagedSuffix is added to the record and the content of a staged file
+// whose record cannot be read: they are set aside, never deleted, for
+// someone to look at.
+const damagedSuffix = "-damaged"
+
 // pending returns the staged files whose content was not stored, and
-// removes every staged file that has nothing left to store.
-func (j *journal) pending() ([]pendingFile, error) {
+// removes every staged file that has nothing left to store. A record
+// that cannot be read is set aside with its content (see damagedSuffix)
+// and reported to warn, so that it neither stops the mount nor is lost.
+func (j *journal) pending(warn func(msg string, args ...any)) ([]pendingFile, error) {
 	ents, err := os.ReadDir(j.dir)
 	if err != nil {
 		return nil, fmt.Errorf("read staging dir %s: %w", j.dir, err)
@@ -141,7 +148,11 @@ func (j *journal) pending() ([]pendingFile, error) {
 		}
 		p, err := j.load(id)
 		if err != nil {
-			return nil, err
+			keep[id] = true
+			warn("unreadable journal record: it and its staged content are set aside", "record", j.path(id, ".json"+damagedSuffix), "content", j.path(id, ".data"+damagedSuffix), "err", err)
+			os.Rename(j.path(id, ".data"), j.path(id, ".data"+damagedSuffix))
+			os.Rename(j.path(id, ".json"), j.path(id, ".json"+damagedSuffix))
+			continue
 		}
 		if p != nil {
 			out = append(out, *p)

@@ -58,6 +58,29 @@ func TestRecoverJournaledFile(t *testing.T) {
 	}
 }
 
+// TestDamagedRecordSetAside mounts over a staging dir holding a record
+// that cannot be read: the mount starts, and the record and its staged
+// content are kept under other names, never deleted, for a person to
+// look at, also by the mounts after.
+func TestDamagedRecordSetAside(t *testing.T) {
+	st := newStore(t)
+	staging := t.TempDir()
+	os.WriteFile(filepath.Join(staging, "bad.json"), []byte("\x00\x00 not json"), 0o600)
+	os.WriteFile(filepath.Join(staging, "bad.data"), []byte("someone's work"), 0o600)
+	for range 2 {
+		fsys, _ := mountStore(t, st, Options{StagingDir: staging})
+		if err := fsys.Unmount(); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(filepath.Join(staging, "bad.data"+damagedSuffix)); err != nil || string(b) != "someone's work" {
+			t.Fatalf("staged content set aside: %q %v", b, err)
+		}
+		if _, err := os.Stat(filepath.Join(staging, "bad.json"+damagedSuffix)); err != nil {
+			t.Fatalf("record set aside: %v", err)
+		}
+	}
+}
+
 // TestStagingDirLocked refuses a second mount on the same staging dir.
 func TestStagingDirLocked(t *testing.T) {
 	st := newStore(t)
