@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -73,6 +74,12 @@ func (st *kmsState) find(ref string) (*kmsKey, error) {
 	return nil, fmt.Errorf("KMS key %q: %w", ref, ErrKMSNotFound)
 }
 
+// namesDefault reports whether ref names the default key: no reference,
+// its alias or the alias's ARN.
+func namesDefault(ref string) bool {
+	return ref == "" || trimARN(ref) == DefaultKMSAlias
+}
+
 // trimARN reduces arn:aws:kms:REGION:ACCOUNT:key/ID (or :alias/NAME) to
 // ID (or alias/NAME).
 func trimARN(ref string) string {
@@ -90,11 +97,14 @@ func trimARN(ref string) string {
 }
 
 // KeyID returns the ID of the key ref names: an ID, an alias or an ARN
-// of either; no reference names the default key (DefaultKMSAlias). It
-// fails with ErrKMSNotFound.
+// of either; no reference names the default key (DefaultKMSAlias),
+// created on first use. It fails with ErrKMSNotFound.
 func (s *Service) KeyID(ref string) (string, error) {
-	if ref == "" {
+	if namesDefault(ref) {
 		ref = DefaultKMSAlias
+		if err := s.ensureDefault(context.Background()); err != nil {
+			return "", err
+		}
 	}
 	st, err := s.kms()
 	if err != nil {

@@ -185,9 +185,10 @@ func (s *Service) sealWith(ctx context.Context, enc *objstore.Encryption, custom
 }
 
 // currentKMS finds the KMS key ref names (the default key when ref is
-// empty, created on first use) and opens its current version.
+// empty or names it, created on first use as AWS does) and opens its
+// current version.
 func (s *Service) currentKMS(ctx context.Context, ref string) (*kmsKey, []byte, error) {
-	if ref == "" {
+	if namesDefault(ref) {
 		ref = DefaultKMSAlias
 		if err := s.ensureDefault(ctx); err != nil {
 			return nil, nil, err

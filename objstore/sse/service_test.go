@@ -153,3 +153,20 @@ func TestCustomerKey(t *testing.T) {
 		t.Fatalf("short key: %v", err)
 	}
 }
+
+// Naming the default key before anything used it creates it, as AWS
+// does: by alias, by the alias's ARN, and when asking for its ID.
+func TestDefaultKMSKeyNamedBeforeFirstUse(t *testing.T) {
+	for _, ref := range []string{DefaultKMSAlias, "arn:aws:kms:us-east-1:000000000000:alias/aws/s3"} {
+		s := openService(t, t.TempDir())
+		out, _, _ := roundTrip(t, s, objstore.Encryption{Algorithm: "aws:kms", KMSKeyID: ref})
+		id, err := s.KeyID(ref)
+		if err != nil || id != out.KMSKeyID {
+			t.Fatalf("%s: KeyID %q %v, the data key's %q", ref, id, err, out.KMSKeyID)
+		}
+	}
+	s := openService(t, t.TempDir())
+	if _, err := s.KeyID(DefaultKMSAlias); err != nil {
+		t.Fatalf("KeyID of the default key before any use: %v", err)
+	}
+}
