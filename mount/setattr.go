@@ -92,7 +92,7 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 			n.stale = true
 			return 0
 		}
-		return n.rejournalLocked()
+		return n.journalLocked(n.key())
 	}
 	if _, inTree := n.relPath(); n.IsRoot() || n.removed || !inTree {
 		n.a = a
@@ -114,10 +114,10 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 	return 0
 }
 
-// rejournalLocked writes the journal record of a dirty node again, with
-// its mode and owner now.
-func (n *node) rejournalLocked() syscall.Errno {
-	r := record{Bucket: n.fsys.opts.Bucket, Key: n.key(), Mode: n.a.mode, UID: n.a.uid, GID: n.a.gid}
+// journalLocked writes the journal record of the node's staged content,
+// to be stored as key with the node's mode and owner now.
+func (n *node) journalLocked(key string) syscall.Errno {
+	r := record{Bucket: n.fsys.opts.Bucket, Key: key, Mode: n.a.mode, UID: n.a.uid, GID: n.a.gid}
 	if err := n.st.journal(r); err != nil {
 		n.fsys.log.Error("journal staged file", "key", r.Key, "err", err)
 		return toErrno(err)

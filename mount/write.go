@@ -53,12 +53,10 @@ func (n *node) markDirtyLocked(key string) syscall.Errno {
 	if n.dirty {
 		return 0
 	}
-	r := record{Bucket: n.fsys.opts.Bucket, Key: key, Mode: n.a.mode, UID: n.a.uid, GID: n.a.gid}
-	if err := n.st.journal(r); err != nil {
-		n.fsys.log.Error("journal staged file", "key", key, "err", err)
-		return toErrno(err)
+	if errno := n.journalLocked(key); errno != 0 {
+		return errno
 	}
-	n.dirty, n.stale = true, false
+	n.dirty = true
 	n.jkey.Store(&key)
 	n.gen++
 	n.fsys.setDirty(n, key, true)
@@ -185,7 +183,7 @@ func (n *node) Flush(ctx context.Context, f fs.FileHandle) syscall.Errno {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.stale && n.dirty {
-		if errno := n.rejournalLocked(); errno != 0 {
+		if errno := n.journalLocked(n.key()); errno != 0 {
 			return errno
 		}
 	}
@@ -211,7 +209,7 @@ func (n *node) Release(ctx context.Context, f fs.FileHandle) syscall.Errno {
 	n.mu.Lock()
 	n.opens--
 	if n.stale && n.dirty && errno == 0 {
-		errno = n.rejournalLocked()
+		errno = n.journalLocked(n.key())
 	}
 	n.scheduleLocked()
 	n.dropStageLocked()

@@ -75,8 +75,6 @@ func (f *FS) writeBackOne(n *node) {
 		n.retryLaterLocked()
 	case n.dirty && n.opens == 0:
 		n.scheduleLocked() // written again while it was uploaded
-	default:
-		n.retries = 0
 	}
 	n.dropStageLocked()
 	unpin := n.unpinLocked()
@@ -195,7 +193,7 @@ func (j *uploadJob) run(ctx context.Context) (objstore.ObjectInfo, error) {
 // again meanwhile stays dirty, its edits unknown (it is sent whole).
 func (n *node) storedLocked(j *uploadJob, info objstore.ObjectInfo) {
 	n.local = false
-	n.upErr = 0
+	n.upErr, n.retries = 0, 0
 	n.a.etag = info.ETag
 	n.listedParent(false, false)
 	if n.gen != j.gen {
