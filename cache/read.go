@@ -171,31 +171,29 @@ func (c *Cache) blocks(ctx context.Context, obj ObjectID, size, first, last int6
 // from the disk tier (promoting it to memory). count says whether to count
 // the lookup in Stats.
 func (c *Cache) lookup(r ref, count bool) (*block, bool) {
-	if c.mem != nil {
-		if b, ok := c.fresh.get(r.name); ok {
-			if int64(len(b.data)) == r.want {
-				c.tally(count, &c.stats.memHits)
-				return b, true
-			}
+	// fits keeps a block found only when it has the length r wants.
+	fits := func(b *block, ok bool) (*block, bool) {
+		if ok && int64(len(b.data)) != r.want {
 			b.release()
+			return nil, false
 		}
-		if b, ok := c.mem.get(r.name); ok {
-			if int64(len(b.data)) == r.want {
-				c.tally(count, &c.stats.memHits)
-				return b, true
-			}
-			b.release()
+		return b, ok
+	}
+	if c.mem != nil {
+		if b, ok := fits(c.fresh.get(r.name)); ok {
+			c.tally(count, &c.stats.memHits)
+			return b, true
+		}
+		if b, ok := fits(c.mem.get(r.name)); ok {
+			c.tally(count, &c.stats.memHits)
+			return b, true
 		}
 		c.tally(count, &c.stats.memMisses)
 	}
 	if c.disk == nil {
 		return nil, false
 	}
-	b, ok := c.disk.get(c.fileID(r), r.name)
-	if ok && int64(len(b.data)) != r.want {
-		b.release()
-		ok = false
-	}
+	b, ok := fits(c.disk.get(c.fileID(r), r.name))
 	if !ok {
 		c.tally(count, &c.stats.diskMisses)
 		return nil, false
