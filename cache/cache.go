@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"sync"
 )
 
@@ -67,7 +68,7 @@ func Open(opts Options) (*Cache, error) {
 		}
 	}
 	if opts.DiskDir != "" {
-		if c.disk, err = openDisk(opts.DiskDir, opts.DiskBytes, opts.Logger); err != nil {
+		if c.disk, err = openDisk(opts.DiskDir, opts.DiskBytes, opts.BlockSize, opts.Logger); err != nil {
 			if c.mem != nil {
 				c.mem.close()
 			}
@@ -129,6 +130,22 @@ func (c *Cache) Invalidate(bucket, key string) {
 	if c.disk != nil {
 		c.disk.invalidate(objectHash(bucket, key))
 	}
+}
+
+// LocalFile returns a read-only file whose bytes are the object version
+// obj (size bytes), when the disk tier holds all of it, every block
+// verified since Open: a reader of the file needs nothing else of the
+// cache (the mount hands it to the kernel to read from directly). Until
+// release is called the file's bytes stay as they are, even if the tier
+// evicts or drops the version meanwhile. ok is false when the tier lacks
+// any of it.
+func (c *Cache) LocalFile(obj ObjectID, size int64) (file *os.File, release func(), ok bool) {
+	if c.disk == nil || size <= 0 || !c.begin() {
+		return nil, nil, false
+	}
+	defer c.wg.Done()
+	oname := obj.name(c.bs)
+	return c.disk.localFile(fileKeyOf(obj.Bucket, obj.Key, oname), oname, size)
 }
 
 // Stats reports hits, misses and bytes per tier.

@@ -4,18 +4,21 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// touchEvery is how stale a block file's modification time may get before
-// a hit refreshes it; the times order the blocks when the tier is rescanned.
+// touchEvery is how stale an index file's modification time may get
+// before a hit refreshes it; the times order the blocks when the tier is
+// rescanned.
 const touchEvery = time.Minute
 
 // diskQueue bounds the blocks waiting for the disk tier's writer; a block
@@ -23,32 +26,63 @@ const touchEvery = time.Minute
 // read faster than the disk, and a later miss fetches the block again).
 const diskQueue = 64
 
-// diskWrite is a block waiting to be written.
-type diskWrite struct {
-	id   fileID
-	name string
-	blk  *block // held until written
+// fileKey names the files of one object version: a hash of its bucket and
+// key, shared by all its versions (Invalidate finds them by it), and a
+// hash of the version's name.
+type fileKey struct{ obj, ver uint64 }
+
+// fileKeyOf returns the fileKey of the version named oname of bucket/key.
+func fileKeyOf(bucket, key, oname string) fileKey {
+	return fileKey{obj: objectHash(bucket, key), ver: nameHash(oname)}
 }
 
-// fileID names a block file: the hash of its object and of its block name.
-type fileID struct{ obj, blk uint64 }
+// diskID names a block of the disk tier: its version's files and its index.
+type diskID struct {
+	file fileKey
+	idx  int64
+}
 
-// diskEntry is the index record of one block file.
-type diskEntry struct {
-	id      fileID
+// diskWrite is a block waiting to be written.
+type diskWrite struct {
+	id    diskID
+	oname string
+	size  int64  // of the object
+	blk   *block // held until written
+}
+
+// diskFile is an object version's pair of files and the blocks they hold.
+type diskFile struct {
+	key     fileKey
+	name    string
 	size    int64
+	blocks  map[int64]*list.Element // of *diskEntry
+	writing int                     // blocks the writer is writing into it
+	pins    int                     // LocalFile users: no hole is punched while there are any
+	holes   []int64                 // blocks dropped while pinned, punched at the last unpin
+	dead    bool                    // dropped from the tier: nothing more is recorded in it
 	touched time.Time
 }
 
-// diskTier keeps blocks as files under dir/blocks, at most capacity bytes,
-// evicting the least recently used first. All renames and removals of block
-// files happen under mu, so the index and the directory agree.
+// diskEntry is one block held by the disk tier.
+type diskEntry struct {
+	f        *diskFile
+	idx      int64
+	length   uint32
+	crc      uint32
+	verified bool // its bytes were written or checked since Open
+}
+
+// diskTier keeps blocks in one sparse data file per object version, next to
+// an index file, under dir/objects, at most capacity bytes of blocks,
+// evicting the least recently used block first (its range of the data file
+// becomes a hole). Every change to the index and every removal of files
+// happens under mu.
 type diskTier struct {
 	dir      string
 	capacity int64
+	bs       int64
 	log      *slog.Logger
 	lock     *os.File
-	tmpSeq   atomic.Uint64
 	corrupt  atomic.Int64
 	failing  atomic.Bool  // a write failed and was logged; quiet until one succeeds
 	skipped  atomic.Int64 // blocks not stored because the queue was full
@@ -56,16 +90,17 @@ type diskTier struct {
 	queue   chan *diskWrite // blocks for the writer, closed by close
 	queued  sync.WaitGroup  // blocks queued and not yet written
 	written chan struct{}   // closed when the writer has ended
+	open    openFiles       // the writer's open files
 
 	mu      sync.Mutex
-	pending map[fileID]*diskWrite    // queued blocks, served until written
-	index   map[fileID]*list.Element // of *diskEntry
-	lru     *list.List               // front is most recently used
+	pending map[diskID]*diskWrite // queued blocks, served until written
+	files   map[fileKey]*diskFile
+	lru     *list.List // of *diskEntry; front is most recently used
 	used    int64
 }
 
 // openDisk locks dir, creates its layout and indexes the blocks already in it.
-func openDisk(dir string, capacity int64, log *slog.Logger) (*diskTier, error) {
+func openDisk(dir string, capacity, blockSize int64, log *slog.Logger) (*diskTier, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create cache directory %s: %w", dir, err)
 	}
@@ -74,10 +109,10 @@ func openDisk(dir string, capacity int64, log *slog.Logger) (*diskTier, error) {
 		return nil, err
 	}
 	d := &diskTier{
-		dir: dir, capacity: capacity, log: log, lock: lock,
-		index: make(map[fileID]*list.Element), lru: list.New(),
+		dir: dir, capacity: capacity, bs: blockSize, log: log, lock: lock,
+		files: make(map[fileKey]*diskFile), lru: list.New(),
 		queue: make(chan *diskWrite, diskQueue), written: make(chan struct{}),
-		pending: make(map[fileID]*diskWrite),
+		pending: make(map[diskID]*diskWrite),
 	}
 	if err := d.scan(); err != nil {
 		lock.Close()
@@ -90,6 +125,7 @@ func openDisk(dir string, capacity int64, log *slog.Logger) (*diskTier, error) {
 // writer writes the queued blocks until the queue is closed.
 func (d *diskTier) writer() {
 	defer close(d.written)
+	defer d.open.close()
 	for w := range d.queue {
 		d.put(w)
 		d.queued.Done()
@@ -99,9 +135,9 @@ func (d *diskTier) writer() {
 // putLater queues a block, which the caller holds, for the writer, or
 // skips it when the queue is full; until written it is served from the
 // queue. Its bytes must not change afterwards.
-func (d *diskTier) putLater(id fileID, name string, blk *block) {
+func (d *diskTier) putLater(id diskID, oname string, size int64, blk *block) {
 	blk.acquire() // the queue's hold; cannot fail, the caller holds it
-	w := &diskWrite{id, name, blk}
+	w := &diskWrite{id: id, oname: oname, size: size, blk: blk}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.queued.Add(1)
@@ -116,10 +152,10 @@ func (d *diskTier) putLater(id fileID, name string, blk *block) {
 }
 
 // queuedBlock returns a block waiting for the writer, held for the caller.
-func (d *diskTier) queuedBlock(id fileID, name string) (*block, bool) {
+func (d *diskTier) queuedBlock(id diskID, oname string) (*block, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if w, ok := d.pending[id]; ok && w.name == name {
+	if w, ok := d.pending[id]; ok && w.oname == oname {
 		w.blk.acquire() // cannot fail: the queue holds it
 		return w.blk, true
 	}
@@ -140,74 +176,95 @@ func (d *diskTier) close() error {
 	return nil
 }
 
-// subdir is the directory of the block files of one object hash.
+// subdir is the directory of the files of one object hash.
 func (d *diskTier) subdir(obj uint64) string {
-	return filepath.Join(d.dir, "blocks", fmt.Sprintf("%02x", obj>>56))
+	return filepath.Join(d.dir, "objects", fmt.Sprintf("%02x", obj>>56))
 }
 
-// path is the file of a block.
-func (d *diskTier) path(id fileID) string {
-	return filepath.Join(d.subdir(id.obj), fmt.Sprintf("%016x-%016x.blk", id.obj, id.blk))
+// dataPath and indexPath are the files of an object version.
+func (d *diskTier) dataPath(k fileKey) string {
+	return filepath.Join(d.subdir(k.obj), fmt.Sprintf("%016x-%016x.data", k.obj, k.ver))
+}
+
+func (d *diskTier) indexPath(k fileKey) string {
+	return filepath.Join(d.subdir(k.obj), fmt.Sprintf("%016x-%016x.index", k.obj, k.ver))
 }
 
 // get returns a block, held for the caller, or false when the tier lacks
-// it or its file fails verification (the file is then deleted).
-func (d *diskTier) get(id fileID, name string) (*block, bool) {
-	if blk, ok := d.queuedBlock(id, name); ok {
+// it or its bytes fail verification (the block is then dropped).
+func (d *diskTier) get(id diskID, oname string, want int64) (*block, bool) {
+	if blk, ok := d.queuedBlock(id, oname); ok {
 		return blk, true
 	}
-	touch, ok := d.use(id)
-	if !ok {
+	e, length, crc, touch := d.use(id, oname)
+	if e == nil {
 		return nil, false
 	}
-	path := d.path(id)
-	buf, err := os.ReadFile(path)
-	if err != nil {
+	if int64(length) != want {
+		d.dropEntry(e)
+		return nil, false
+	}
+	buf := make([]byte, length)
+	path := d.dataPath(id.file)
+	if err := preadFile(path, buf, id.idx*d.bs); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			d.log.Warn("cache: read block file", "path", path, "err", err)
+			d.log.Warn("cache: read block", "path", path, "err", err)
 		}
-		d.drop(id)
+		d.dropEntry(e)
 		return nil, false
 	}
-	data, err := decodeBlock(buf, name)
-	if err != nil {
+	if crc32.Checksum(buf, castagnoli) != crc {
 		d.corrupt.Add(1)
-		d.log.Warn("cache: discarding block file", "path", path, "err", err)
-		d.drop(id)
+		d.log.Warn("cache: discarding damaged block", "path", path, "block", id.idx)
+		d.dropEntry(e)
 		return nil, false
 	}
+	d.mu.Lock()
+	e.verified = true
+	d.mu.Unlock()
 	if touch {
 		now := time.Now()
-		_ = os.Chtimes(path, now, now) // ordering hint only
+		_ = os.Chtimes(d.indexPath(id.file), now, now) // ordering hint only
 	}
-	return newBlock(data, nil), true
+	return newBlock(buf, nil), true
 }
 
-// use marks a block as just used and reports whether the tier has it and
-// whether its file time needs a refresh.
-func (d *diskTier) use(id fileID) (touch, ok bool) {
+// use marks a block as just used and returns its entry (nil when the tier
+// lacks it) with its length and checksum, and whether the index file's time
+// needs a refresh.
+func (d *diskTier) use(id diskID, oname string) (e *diskEntry, length, crc uint32, touch bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	el, ok := d.index[id]
+	f := d.files[id.file]
+	if f == nil || f.name != oname {
+		return nil, 0, 0, false
+	}
+	el, ok := f.blocks[id.idx]
 	if !ok {
-		return false, false
+		return nil, 0, 0, false
 	}
 	d.lru.MoveToFront(el)
-	e := el.Value.(*diskEntry)
-	if now := time.Now(); now.Sub(e.touched) > touchEvery {
-		e.touched = now
+	if now := time.Now(); now.Sub(f.touched) > touchEvery {
+		f.touched = now
 		touch = true
 	}
-	return touch, true
+	e = el.Value.(*diskEntry)
+	return e, e.length, e.crc, touch
 }
 
 // has reports whether the tier holds a block, without reading it.
-func (d *diskTier) has(id fileID) bool {
+func (d *diskTier) has(id diskID) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	_, queued := d.pending[id]
-	_, ok := d.index[id]
-	return ok || queued
+	if _, queued := d.pending[id]; queued {
+		return true
+	}
+	f := d.files[id.file]
+	if f == nil {
+		return false
+	}
+	_, ok := f.blocks[id.idx]
+	return ok
 }
 
 // put stores a queued block, evicting old blocks to stay within
@@ -216,34 +273,62 @@ func (d *diskTier) has(id fileID) bool {
 func (d *diskTier) put(w *diskWrite) {
 	defer d.unqueue(w)
 	data := w.blk.data
-	head := blockHead(w.name, data)
-	size := int64(len(head) + len(data))
-	if size > d.capacity {
+	if int64(len(data))+entrySize > d.capacity {
 		return
 	}
-	id, path := w.id, d.path(w.id)
-	tmp := fmt.Sprintf("%s.tmp-%d", path, d.tmpSeq.Add(1))
-	if err := writeFile(tmp, head, data); err != nil {
-		d.writeFailed(fmt.Errorf("write block file %s: %w", tmp, err))
-		os.Remove(tmp)
+	f, reopen, create := d.startWrite(w)
+	if f == nil {
 		return
 	}
+	crc := crc32.Checksum(data, castagnoli)
+	err := d.open.write(d, f, reopen, create, w.id.idx*d.bs, data, encodeEntry(uint32(len(data)), crc))
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.pending[id] != w { // invalidated while being written
-		os.Remove(tmp)
+	f.writing--
+	if f.dead {
+		d.removeFilesLocked(f)
 		return
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		d.writeFailed(fmt.Errorf("rename block file %s: %w", tmp, err))
-		os.Remove(tmp)
+	if err != nil {
+		d.writeFailed(fmt.Errorf("store block %d in %s: %w", w.id.idx, d.dataPath(f.key), err))
+		if len(f.blocks) == 0 {
+			d.dropFileLocked(f) // its files may be half made: the next block starts afresh
+		}
 		return
 	}
 	if d.failing.Swap(false) {
 		d.log.Info("cache: storing blocks on disk again", "dir", d.dir)
 	}
-	d.insert(&diskEntry{id: id, size: size, touched: time.Now()})
-	d.evict()
+	e := &diskEntry{f: f, idx: w.id.idx, length: uint32(len(data)), crc: crc, verified: true}
+	f.blocks[e.idx] = d.lru.PushFront(e)
+	d.used += int64(e.length) + entrySize
+	d.evictLocked()
+}
+
+// startWrite returns the file a queued block goes to, marked as being
+// written, whether the writer must open its files anew and whether it
+// must create them (the file is new to the tier); nil when the block is
+// no longer wanted or already stored. Only the writer calls it.
+func (d *diskTier) startWrite(w *diskWrite) (f *diskFile, reopen, create bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pending[w.id] != w { // invalidated while queued
+		return nil, false, false
+	}
+	f = d.files[w.id.file]
+	if f == nil {
+		f = &diskFile{key: w.id.file, name: w.oname, size: w.size, blocks: map[int64]*list.Element{}, touched: time.Now()}
+		d.files[f.key] = f
+		create = true
+	}
+	if f.name != w.oname || f.size != w.size {
+		return nil, false, false // another version whose name hashes alike: left uncached
+	}
+	if _, ok := f.blocks[w.id.idx]; ok {
+		return nil, false, false
+	}
+	f.writing++
+	return f, create || d.open.f != f, create
 }
 
 // unqueue forgets a queued block once the writer is done with it.
@@ -256,20 +341,6 @@ func (d *diskTier) unqueue(w *diskWrite) {
 	w.blk.release()
 }
 
-// writeFile writes head then data to a new file at path.
-func writeFile(path string, head, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	bufs := net.Buffers{head, data}
-	_, err = bufs.WriteTo(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 // writeFailed logs a failed block write: the first of a series as a
 // warning, the rest (a full disk fails every write) at debug level.
 func (d *diskTier) writeFailed(err error) {
@@ -280,67 +351,251 @@ func (d *diskTier) writeFailed(err error) {
 	d.log.Warn("cache: blocks are not being stored on disk", "dir", d.dir, "err", err)
 }
 
-// insert adds or replaces an entry at the front of the LRU list. d.mu is held.
-func (d *diskTier) insert(e *diskEntry) {
-	if el, ok := d.index[e.id]; ok {
-		d.used -= el.Value.(*diskEntry).size
-		d.lru.Remove(el)
-	}
-	d.index[e.id] = d.lru.PushFront(e)
-	d.used += e.size
-}
-
-// evict removes least recently used blocks until the tier fits its
+// evictLocked drops least recently used blocks until the tier fits its
 // capacity. d.mu is held.
-func (d *diskTier) evict() {
+func (d *diskTier) evictLocked() {
 	for d.used > d.capacity {
 		el := d.lru.Back()
 		if el == nil {
 			return
 		}
-		d.remove(el.Value.(*diskEntry).id)
+		d.removeLocked(el.Value.(*diskEntry))
 	}
 }
 
-// drop removes a block's entry and file.
-func (d *diskTier) drop(id fileID) {
+// dropEntry drops a block that failed to read, unless it is gone already.
+func (d *diskTier) dropEntry(e *diskEntry) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.remove(id)
+	if el, ok := e.f.blocks[e.idx]; ok && el.Value == e {
+		d.removeLocked(e)
+	}
 }
 
-// remove deletes a block's entry and file. d.mu is held.
-func (d *diskTier) remove(id fileID) {
-	if el, ok := d.index[id]; ok {
-		d.used -= el.Value.(*diskEntry).size
+// removeLocked drops a block: its entry, its index record and its bytes
+// (a hole in the data file, later when the file is pinned). A file left
+// with no blocks is removed. d.mu is held.
+func (d *diskTier) removeLocked(e *diskEntry) {
+	f := e.f
+	d.lru.Remove(f.blocks[e.idx])
+	delete(f.blocks, e.idx)
+	d.used -= int64(e.length) + entrySize
+	if len(f.blocks) == 0 && f.writing == 0 {
+		d.dropFileLocked(f)
+		return
+	}
+	if err := pwriteFile(d.indexPath(f.key), encodeEntry(0, 0), d.entryOffset(f, e.idx)); err != nil {
+		d.log.Warn("cache: clear index entry", "path", d.indexPath(f.key), "err", err)
+	}
+	if f.pins > 0 {
+		f.holes = append(f.holes, e.idx)
+		return
+	}
+	d.punch(f, e.idx)
+}
+
+// entryOffset is where block idx's entry lies in f's index file.
+func (d *diskTier) entryOffset(f *diskFile, idx int64) int64 {
+	return indexHeaderSize + int64(len(f.name)) + idx*entrySize
+}
+
+// punch frees the bytes of block idx in f's data file.
+func (d *diskTier) punch(f *diskFile, idx int64) {
+	path := d.dataPath(f.key)
+	file, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err == nil {
+		length := min(d.bs, f.size-idx*d.bs)
+		err = unix.Fallocate(int(file.Fd()), unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, idx*d.bs, length)
+		file.Close()
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		d.log.Warn("cache: free block", "path", path, "block", idx, "err", err)
+	}
+}
+
+// dropFileLocked drops a file and all its blocks from the tier, and
+// removes its files unless the writer is writing into them (it removes
+// them when done). A pinned file's bytes stay readable through the open
+// descriptors: only holes would change them. d.mu is held.
+func (d *diskTier) dropFileLocked(f *diskFile) {
+	for _, el := range f.blocks {
+		e := el.Value.(*diskEntry)
 		d.lru.Remove(el)
-		delete(d.index, id)
+		d.used -= int64(e.length) + entrySize
 	}
-	path := d.path(id)
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		d.log.Warn("cache: remove block file", "path", path, "err", err)
+	f.blocks = map[int64]*list.Element{}
+	f.dead = true
+	if d.files[f.key] == f {
+		delete(d.files, f.key)
+	}
+	if f.writing == 0 {
+		d.removeFilesLocked(f)
 	}
 }
 
-// invalidate removes every block of the object with hash obj.
+// removeFilesLocked deletes a dropped file's data and index. d.mu is held.
+func (d *diskTier) removeFilesLocked(f *diskFile) {
+	if f.writing > 0 {
+		return
+	}
+	for _, path := range []string{d.indexPath(f.key), d.dataPath(f.key)} {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			d.log.Warn("cache: remove cache file", "path", path, "err", err)
+		}
+	}
+}
+
+// invalidate drops every version of the object with hash obj.
 func (d *diskTier) invalidate(obj uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for id := range d.pending {
-		if id.obj == obj {
+		if id.file.obj == obj {
 			delete(d.pending, id)
 		}
 	}
-	for id := range d.index {
-		if id.obj == obj {
-			d.remove(id)
+	for k, f := range d.files {
+		if k.obj == obj {
+			d.dropFileLocked(f)
 		}
 	}
+}
+
+// localFile opens the data file of an object version when the tier holds
+// every one of its blocks, each verified since Open, and pins it: until
+// unpin is called no byte of it changes, even if its blocks are evicted.
+func (d *diskTier) localFile(k fileKey, oname string, size int64) (file *os.File, unpin func(), ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.files[k]
+	if f == nil || f.name != oname || f.size != size || int64(len(f.blocks)) != blockCount(size, d.bs) {
+		return nil, nil, false
+	}
+	for _, el := range f.blocks {
+		if !el.Value.(*diskEntry).verified {
+			return nil, nil, false
+		}
+	}
+	file, err := os.Open(d.dataPath(k))
+	if err != nil {
+		return nil, nil, false
+	}
+	f.pins++
+	var once sync.Once
+	return file, func() { once.Do(func() { d.unpin(f) }) }, true
+}
+
+// unpin ends a localFile use; the last one frees the blocks evicted meanwhile.
+func (d *diskTier) unpin(f *diskFile) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f.pins--
+	if f.pins > 0 || f.dead {
+		return
+	}
+	for _, idx := range f.holes {
+		if _, back := f.blocks[idx]; !back {
+			d.punch(f, idx)
+		}
+	}
+	f.holes = nil
 }
 
 // usage returns the bytes and blocks held.
 func (d *diskTier) usage() (bytes, blocks int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.used, int64(len(d.index))
+	return d.used, int64(d.lru.Len())
+}
+
+// preadFile reads len(buf) bytes of path at off.
+func preadFile(path string, buf []byte, off int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.ReadAt(buf, off)
+	return err
+}
+
+// pwriteFile writes buf into path at off.
+func pwriteFile(path string, buf []byte, off int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteAt(buf, off)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// openFiles are the data and index files the writer has open: a long read
+// stores many blocks of one version in a row. Only the writer uses them.
+type openFiles struct {
+	f           *diskFile
+	data, index *os.File
+}
+
+// write stores a block's bytes at off in f's data file, then its entry in
+// the index file, opening the files first when reopen is set (creating
+// them when create is).
+func (o *openFiles) write(d *diskTier, f *diskFile, reopen, create bool, off int64, data, entry []byte) error {
+	if reopen {
+		o.close()
+		if err := o.openFor(d, f, create); err != nil {
+			return err
+		}
+	}
+	if _, err := o.data.WriteAt(data, off); err != nil {
+		return err
+	}
+	_, err := o.index.WriteAt(entry, d.entryOffset(f, off/d.bs))
+	return err
+}
+
+// openFor opens, or creates, f's files.
+func (o *openFiles) openFor(d *diskTier, f *diskFile, create bool) error {
+	flags := os.O_RDWR
+	if create {
+		flags |= os.O_CREATE | os.O_TRUNC
+	}
+	data, err := os.OpenFile(d.dataPath(f.key), flags, 0o644)
+	if err != nil {
+		return err
+	}
+	index, err := os.OpenFile(d.indexPath(f.key), flags, 0o644)
+	if err != nil {
+		data.Close()
+		return err
+	}
+	o.f, o.data, o.index = f, data, index
+	if create {
+		return o.initialize(d, f)
+	}
+	return nil
+}
+
+// initialize sizes a new data file as its object and writes a new index
+// file with no block in it.
+func (o *openFiles) initialize(d *diskTier, f *diskFile) error {
+	if err := o.data.Truncate(f.size); err != nil {
+		return err
+	}
+	head := indexHeader(f.name, f.size, d.bs)
+	if _, err := o.index.WriteAt(head, 0); err != nil {
+		return err
+	}
+	return o.index.Truncate(int64(len(head)) + blockCount(f.size, d.bs)*entrySize)
+}
+
+// close closes the open files.
+func (o *openFiles) close() {
+	if o.data != nil {
+		o.data.Close()
+		o.index.Close()
+	}
+	*o = openFiles{}
 }

@@ -14,11 +14,16 @@
 //     admission policy turned it away (as it does in a long sequential
 //     read) or evicted it;
 //   - a disk tier under a directory, bounded by bytes, evicted least recently
-//     used first. Each block file carries a header with its full name, its
-//     length and a CRC-32C of its bytes; a block that fails any check is a
-//     miss and is deleted. Block files are written under a temporary name and
-//     renamed into place, and the directory is scanned at Open, so the tier is
-//     reused after a restart.
+//     used first. Each object version has a data file, sparse, of the
+//     object's size, that holds the cached blocks at their own offsets (an
+//     evicted block becomes a hole), and an index file that names the
+//     version and records each block's length and CRC-32C. A block is
+//     written before its index entry and verified whenever it is read, so
+//     a block torn by a crash, or damaged since, is a miss (and dropped),
+//     never wrong bytes. The directory is scanned at Open, so the tier is
+//     reused after a restart. A version whose every block is held (and
+//     verified since Open) is available as a plain file (LocalFile), pinned
+//     while in use so that no byte of it changes.
 //
 // A disk hit is promoted to the memory tier. Missing blocks are fetched with
 // a caller-supplied Fetcher: adjacent missing blocks become one ranged fetch

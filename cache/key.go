@@ -34,23 +34,29 @@ func (o ObjectID) block(i int64) BlockKey {
 	return BlockKey{Bucket: o.Bucket, Key: o.Key, Version: o.Version, Index: i}
 }
 
-// name encodes k and the block size into an unambiguous byte string: every
-// field is length-prefixed, so no two different keys share a name. The
-// block size is part of the name so that blocks cut at one size are never
-// read as blocks of another.
-func (k BlockKey) name(blockSize int64) string {
-	b := make([]byte, 0, len(k.Bucket)+len(k.Key)+len(k.Version)+4*binary.MaxVarintLen64)
+// name encodes the object version and the block size into an
+// unambiguous byte string: every field is length-prefixed, so no two
+// different versions share a name. The block size is part of the name so
+// that blocks cut at one size are never read as blocks of another.
+func (o ObjectID) name(blockSize int64) string {
+	b := make([]byte, 0, len(o.Bucket)+len(o.Key)+len(o.Version)+4*binary.MaxVarintLen64)
 	b = binary.AppendUvarint(b, uint64(blockSize))
-	for _, s := range []string{k.Bucket, k.Key, k.Version} {
+	for _, s := range []string{o.Bucket, o.Key, o.Version} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	return string(binary.AppendUvarint(b, uint64(k.Index)))
+	return string(b)
+}
+
+// blockName is the name of block idx of the object named oname: the
+// object's name followed by the index.
+func blockName(oname string, idx int64) string {
+	return string(binary.AppendUvarint([]byte(oname), uint64(idx)))
 }
 
 // objectHash is a stable 64-bit hash of a bucket and key, shared by all
 // versions of the object. It names the disk tier's files so that Invalidate
-// finds every block of an object.
+// finds every version of an object.
 func objectHash(bucket, key string) uint64 {
 	h := fnv.New64a()
 	var n [binary.MaxVarintLen64]byte
@@ -60,7 +66,7 @@ func objectHash(bucket, key string) uint64 {
 	return h.Sum64()
 }
 
-// nameHash is a stable 64-bit hash of a block name.
+// nameHash is a stable 64-bit hash of an object version's name.
 func nameHash(name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))

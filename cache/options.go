@@ -20,8 +20,8 @@ type Options struct {
 	MemoryBytes int64
 	// DiskDir is the directory of the disk tier; "" disables it.
 	DiskDir string
-	// DiskBytes is the capacity of the disk tier in bytes (block files with
-	// their headers). It must be positive when DiskDir is set.
+	// DiskBytes is the capacity of the disk tier in bytes (blocks with
+	// their index entries). It must be positive when DiskDir is set.
 	DiskBytes int64
 	// Logger receives warnings such as discarded block files; nil means
 	// slog.Default().

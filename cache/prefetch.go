@@ -42,7 +42,7 @@ func (c *Cache) present(r ref) bool {
 			return true
 		}
 	}
-	return c.disk != nil && c.disk.has(c.fileID(r))
+	return c.disk != nil && c.disk.has(r.diskID())
 }
 
 // spawn fetches a run in the background, or gives it up when the queue is

@@ -14,23 +14,26 @@ import (
 // its readers as soon as it has arrived.
 type Fetcher func(ctx context.Context, off, n int64) (io.ReadCloser, error)
 
-// ref is one block of a read: its key, its encoded name and the length it
-// must have.
+// ref is one block of a read: its key, its encoded name, the name of its
+// object version, the length it must have and the object's size.
 type ref struct {
-	k    BlockKey
-	name string
-	want int64
+	k     BlockKey
+	name  string
+	oname string
+	want  int64
+	size  int64
 }
 
 // ref returns the reference of block idx of an object of size bytes.
 func (c *Cache) ref(obj ObjectID, size, idx int64) ref {
-	k := obj.block(idx)
-	return ref{k: k, name: k.name(c.bs), want: min(c.bs, size-idx*c.bs)}
+	oname := obj.name(c.bs)
+	return ref{k: obj.block(idx), name: blockName(oname, idx), oname: oname, want: min(c.bs, size-idx*c.bs), size: size}
 }
 
-// fileID returns the disk tier's file of a block.
-func (c *Cache) fileID(r ref) fileID {
-	return fileID{obj: objectHash(r.k.Bucket, r.k.Key), blk: nameHash(r.name)}
+// diskID returns the disk tier's name of a block: its object version's
+// file and its index.
+func (r ref) diskID() diskID {
+	return diskID{file: fileKeyOf(r.k.Bucket, r.k.Key, r.oname), idx: r.k.Index}
 }
 
 // ReadAt fills p from the object version obj (size bytes in all) at off,
@@ -193,7 +196,7 @@ func (c *Cache) lookup(r ref, count bool) (*block, bool) {
 	if c.disk == nil {
 		return nil, false
 	}
-	b, ok := fits(c.disk.get(c.fileID(r), r.name))
+	b, ok := fits(c.disk.get(r.diskID(), r.oname, r.want))
 	if !ok {
 		c.tally(count, &c.stats.diskMisses)
 		return nil, false
@@ -366,7 +369,7 @@ func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 		c.fl.finish(f.r.name, f.cl, b, nil)
 		// The readers have their block: the disk tier gets it after.
 		if c.disk != nil {
-			c.disk.putLater(c.fileID(f.r), f.r.name, b)
+			c.disk.putLater(f.r.diskID(), f.r.oname, f.r.size, b)
 		}
 		b.release()
 	}

@@ -17,16 +17,17 @@ type Stats struct {
 	Fetches int64
 	// FetchedBytes counts bytes returned by Fetchers.
 	FetchedBytes int64
-	// DiscardedBlocks counts block files that failed verification and were deleted.
+	// DiscardedBlocks counts blocks of the disk tier that failed verification and were dropped.
 	DiscardedBlocks int64
 	// SkippedBlocks counts fetched blocks the disk tier did not store
 	// because its writer was behind.
 	SkippedBlocks int64
 	// MemoryBytes is the size of the blocks in the memory tier.
 	MemoryBytes int64
-	// DiskBytes is the size of the block files in the disk tier.
+	// DiskBytes is the size of the blocks in the disk tier, with their
+	// index entries.
 	DiskBytes int64
-	// DiskBlocks is the number of block files in the disk tier.
+	// DiskBlocks is the number of blocks in the disk tier.
 	DiskBlocks int64
 }
 

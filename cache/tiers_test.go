@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -52,8 +53,8 @@ func TestEvictionKeepsTiersWithinBounds(t *testing.T) {
 			t.Fatalf("after block %d: memory %d/%d, disk %d/%d bytes", i, s.MemoryBytes, memCap, s.DiskBytes, diskCap)
 		}
 	}
-	if files := blockFiles(t, dir); files.bytes > diskCap || files.count == 0 {
-		t.Fatalf("disk tier directory holds %d files of %d bytes, capacity %d", files.count, files.bytes, diskCap)
+	if files := cacheFiles(t, dir); files.bytes > diskCap || len(files.data) != 1 {
+		t.Fatalf("disk tier directory holds %d data files taking %d bytes, capacity %d", len(files.data), files.bytes, diskCap)
 	}
 	// The newest blocks survive on disk.
 	read(t, c, obj1, src, 199*testBlock, testBlock, noFetch(t))
@@ -86,12 +87,12 @@ func TestReopenShrinksToNewCapacity(t *testing.T) {
 	if s := settled(c); s.DiskBytes > small || s.DiskBlocks != 5 {
 		t.Fatalf("reopened with %d bytes: %+v", small, s)
 	}
-	if files := blockFiles(t, dir); files.bytes > small {
+	if files := cacheFiles(t, dir); files.bytes > small {
 		t.Fatalf("directory holds %d bytes, capacity %d", files.bytes, small)
 	}
 }
 
-func TestDamagedBlockFileIsRefetched(t *testing.T) {
+func TestDamagedBlockIsRefetched(t *testing.T) {
 	dir := t.TempDir()
 	src := newSource(3*testBlock, 6)
 	opts := Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20}
@@ -99,14 +100,15 @@ func TestDamagedBlockFileIsRefetched(t *testing.T) {
 	read(t, c, obj1, src, 0, src.size(), nil)
 	c.Close()
 
-	files := blockFiles(t, dir).paths
-	if len(files) != 3 {
-		t.Fatalf("%d block files, want 3", len(files))
+	files := cacheFiles(t, dir)
+	if len(files.data) != 1 {
+		t.Fatalf("%d data files, want 1", len(files.data))
 	}
-	flipByte(t, files[0], -1)          // a bit flipped in the data
-	truncate(t, files[1], testBlock/2) // torn write
-	if err := os.WriteFile(files[2]+".tmp-7", []byte("partial"), 0o644); err != nil {
-		t.Fatal(err) // a temp file left by a crash
+	flipByte(t, files.data[0], testBlock-1)                      // a bit flipped in block 0
+	zero(t, files.data[0], testBlock+testBlock/2, testBlock/2) // block 1 torn by a crash
+	stray := filepath.Join(filepath.Dir(files.data[0]), "00000000000000ff-0000000000000001.data")
+	if err := os.WriteFile(stray, []byte("no index"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 
 	c = open(t, opts)
@@ -116,11 +118,30 @@ func TestDamagedBlockFileIsRefetched(t *testing.T) {
 	if s := settled(c); src.calls.Load()-before != 1 || s.FetchedBytes != 2*testBlock || s.DiscardedBlocks != 2 || s.DiskHits != 1 {
 		t.Fatalf("%d fetches, stats %+v; want the 2 damaged blocks refetched", src.calls.Load()-before, s)
 	}
-	if _, err := os.Stat(files[2] + ".tmp-7"); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("leftover temp file not removed at Open: %v", err)
+	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("data file without an index not removed at Open: %v", err)
 	}
 	// Refetched blocks were stored again and verify.
 	read(t, c, obj1, src, 0, src.size(), noFetch(t))
+}
+
+func TestDamagedIndexIsDiscarded(t *testing.T) {
+	dir := t.TempDir()
+	src := newSource(2*testBlock, 23)
+	opts := Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20}
+	c := open(t, opts)
+	read(t, c, obj1, src, 0, src.size(), nil)
+	c.Close()
+	files := cacheFiles(t, dir)
+	flipByte(t, files.index[0], 20) // the object's size in the header
+	c = open(t, opts)
+	if s := settled(c); s.DiskBlocks != 0 {
+		t.Fatalf("blocks of a damaged index kept: %+v", s)
+	}
+	if files := cacheFiles(t, dir); len(files.data)+len(files.index) != 0 {
+		t.Fatalf("files of a damaged index kept: %+v", files)
+	}
+	read(t, c, obj1, src, 0, src.size(), nil)
 }
 
 func TestDamageWhileOpenIsDetected(t *testing.T) {
@@ -128,7 +149,8 @@ func TestDamageWhileOpenIsDetected(t *testing.T) {
 	src := newSource(testBlock, 7)
 	c := open(t, Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20})
 	read(t, c, obj1, src, 0, testBlock, nil)
-	flipByte(t, blockFiles(t, dir).paths[0], 40)
+	settled(c)
+	flipByte(t, cacheFiles(t, dir).data[0], 40)
 	read(t, c, obj1, src, 0, testBlock, nil)
 	if src.calls.Load() != 2 || settled(c).DiscardedBlocks != 1 {
 		t.Fatalf("fetches %d, stats %+v", src.calls.Load(), settled(c))
@@ -193,53 +215,65 @@ func TestOptionsAreChecked(t *testing.T) {
 	}
 }
 
-// dirFiles describes the block files under a disk tier.
+// dirFiles describes the files under a disk tier.
 type dirFiles struct {
-	paths []string
-	count int
+	data, index []string
+	// bytes is the disk space the data files take: holes take none.
 	bytes int64
 }
 
-// blockFiles lists the block files under dir, sorted by path.
-func blockFiles(t *testing.T, dir string) dirFiles {
+// cacheFiles lists the data and index files under dir, sorted by path.
+func cacheFiles(t *testing.T, dir string) dirFiles {
 	t.Helper()
 	var f dirFiles
-	matches, err := filepath.Glob(filepath.Join(dir, "blocks", "*", "*.blk"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range matches {
-		info, err := os.Stat(m)
+	for _, kind := range []string{"data", "index"} {
+		matches, err := filepath.Glob(filepath.Join(dir, "objects", "*", "*."+kind))
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.paths = append(f.paths, m)
-		f.count++
-		f.bytes += info.Size()
+		for _, m := range matches {
+			var st syscall.Stat_t
+			if err := syscall.Stat(m, &st); err != nil {
+				t.Fatal(err)
+			}
+			if kind == "data" {
+				f.data = append(f.data, m)
+				f.bytes += st.Blocks * 512
+			} else {
+				f.index = append(f.index, m)
+			}
+		}
 	}
 	return f
 }
 
-// flipByte inverts the byte at off of a file (negative: from the end).
-func flipByte(t *testing.T, path string, off int) {
+// flipByte inverts the byte at off of a file.
+func flipByte(t *testing.T, path string, off int64) {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if off < 0 {
-		off += len(b)
+	defer f.Close()
+	b := make([]byte, 1)
+	if _, err := f.ReadAt(b, off); err != nil {
+		t.Fatal(err)
 	}
-	b[off] ^= 0xff
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	b[0] ^= 0xff
+	if _, err := f.WriteAt(b, off); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// truncate cuts a file to n bytes.
-func truncate(t *testing.T, path string, n int64) {
+// zero writes n zero bytes into a file at off.
+func zero(t *testing.T, path string, off, n int64) {
 	t.Helper()
-	if err := os.Truncate(path, n); err != nil {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt(make([]byte, n), off); err != nil {
 		t.Fatal(err)
 	}
 }
