@@ -104,7 +104,7 @@ func TestDamagedBlockIsRefetched(t *testing.T) {
 	if len(files.data) != 1 {
 		t.Fatalf("%d data files, want 1", len(files.data))
 	}
-	flipByte(t, files.data[0], testBlock-1)                      // a bit flipped in block 0
+	flipByte(t, files.data[0], testBlock-1)                    // a bit flipped in block 0
 	zero(t, files.data[0], testBlock+testBlock/2, testBlock/2) // block 1 torn by a crash
 	stray := filepath.Join(filepath.Dir(files.data[0]), "00000000000000ff-0000000000000001.data")
 	if err := os.WriteFile(stray, []byte("no index"), 0o644); err != nil {
