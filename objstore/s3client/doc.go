@@ -12,8 +12,10 @@
 //     rewound (not an io.ReadSeeker) is sent as UNSIGNED-PAYLOAD, over
 //     HTTPS as over plain HTTP, since signing its hash would need a second
 //     read. A rewindable one is signed over plain HTTP (read twice: to
-//     hash, then to send) unless Options.UnsignedPayload says otherwise,
-//     and sent unsigned over HTTPS, as the SDK does. Either way the body
+//     hash, then to send) unless Options.UnsignedPayload says otherwise
+//     or the endpoint is on this machine (localhost, a loopback address,
+//     where no one on the path could alter it), and sent unsigned over
+//     HTTPS, as the SDK does. Either way the body
 //     is checked to hold exactly the size given
 //     (objstore.ErrIncompleteBody), and a surplus is found before the last
 //     byte is sent, so the server never stores a cut version.

@@ -62,7 +62,9 @@ type Options struct {
 	// UnsignedPayload sends every body as UNSIGNED-PAYLOAD, over plain
 	// HTTP too: a rewindable body is then read once instead of twice
 	// (once to hash it for the signature), at the cost of the integrity
-	// check the signed hash gives on a connection without TLS.
+	// check the signed hash gives on a connection without TLS. An
+	// endpoint on this machine (localhost, a loopback address) is
+	// always sent unsigned: nothing sits between client and server there.
 	UnsignedPayload bool
 }
 
