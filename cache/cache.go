@@ -68,7 +68,11 @@ func Open(opts Options) (*Cache, error) {
 		}
 	}
 	if opts.DiskDir != "" {
-		if c.disk, err = openDisk(opts.DiskDir, opts.DiskBytes, opts.BlockSize, opts.Logger); err != nil {
+		var recall func(string) (*block, bool)
+		if c.mem != nil {
+			recall = c.recall
+		}
+		if c.disk, err = openDisk(opts.DiskDir, opts.DiskBytes, opts.BlockSize, recall, opts.Logger); err != nil {
 			if c.mem != nil {
 				c.mem.close()
 			}
@@ -77,6 +81,15 @@ func Open(opts Options) (*Cache, error) {
 	}
 	c.bg, c.cancel = context.WithCancel(context.Background())
 	return c, nil
+}
+
+// recall returns a block, held, from the memory tiers, for the disk
+// tier's writer to store a block it put aside.
+func (c *Cache) recall(name string) (*block, bool) {
+	if b, ok := c.fresh.get(name); ok {
+		return b, true
+	}
+	return c.mem.get(name)
 }
 
 // BlockSize returns the size of one block in bytes.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,10 +22,15 @@ import (
 // rescanned.
 const touchEvery = time.Minute
 
-// diskQueue bounds the blocks waiting for the disk tier's writer; a block
-// that finds the queue full is not stored there (the tier falls behind a
-// read faster than the disk, and a later miss fetches the block again).
+// diskQueue bounds the blocks waiting for the disk tier's writer. A block
+// that finds the queue full is put aside by name (the writer falls behind
+// a read faster than it): once the queue is empty the writer takes the
+// blocks put aside from the memory tiers, if they are still there, so
+// that a long read still leaves the whole object on disk.
 const diskQueue = 64
+
+// maxAside bounds the blocks put aside; beyond it they are not stored.
+const maxAside = 4096
 
 // fileKey names the files of one object version: a hash of its bucket and
 // key, shared by all its versions (Invalidate finds them by it), and a
@@ -47,7 +53,12 @@ type diskWrite struct {
 	id    diskID
 	oname string
 	size  int64  // of the object
-	blk   *block // held until written
+	blk   *block // held until written; nil while put aside
+	// name is the block's name, to recall it from memory once put aside;
+	// recalled marks a block put aside and recalled (Invalidate clears
+	// blocks put aside, where queued ones leave pending).
+	name     string
+	recalled bool
 }
 
 // diskFile is an object version's pair of files and the blocks they hold.
@@ -88,19 +99,26 @@ type diskTier struct {
 	skipped  atomic.Int64 // blocks not stored because the queue was full
 
 	queue   chan *diskWrite // blocks for the writer, closed by close
-	queued  sync.WaitGroup  // blocks queued and not yet written
+	queued  sync.WaitGroup  // blocks queued or put aside, and not yet written
 	written chan struct{}   // closed when the writer has ended
 	open    openFiles       // the writer's open files
+	// recall returns a block, held, from the memory tiers (nil: none).
+	recall func(name string) (*block, bool)
+	// beforePut, when set (by tests, before the first block is queued),
+	// runs as the writer takes each block.
+	beforePut func()
 
 	mu      sync.Mutex
 	pending map[diskID]*diskWrite // queued blocks, served until written
+	aside   []*diskWrite          // blocks skipped while the queue was full
 	files   map[fileKey]*diskFile
 	lru     *list.List // of *diskEntry; front is most recently used
 	used    int64
 }
 
-// openDisk locks dir, creates its layout and indexes the blocks already in it.
-func openDisk(dir string, capacity, blockSize int64, log *slog.Logger) (*diskTier, error) {
+// openDisk locks dir, creates its layout and indexes the blocks already in
+// it. recall, when not nil, finds blocks in the memory tiers.
+func openDisk(dir string, capacity, blockSize int64, recall func(string) (*block, bool), log *slog.Logger) (*diskTier, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create cache directory %s: %w", dir, err)
 	}
@@ -109,7 +127,7 @@ func openDisk(dir string, capacity, blockSize int64, log *slog.Logger) (*diskTie
 		return nil, err
 	}
 	d := &diskTier{
-		dir: dir, capacity: capacity, bs: blockSize, log: log, lock: lock,
+		dir: dir, capacity: capacity, bs: blockSize, log: log, lock: lock, recall: recall,
 		files: make(map[fileKey]*diskFile), lru: list.New(),
 		queue: make(chan *diskWrite, diskQueue), written: make(chan struct{}),
 		pending: make(map[diskID]*diskWrite),
@@ -122,33 +140,87 @@ func openDisk(dir string, capacity, blockSize int64, log *slog.Logger) (*diskTie
 	return d, nil
 }
 
-// writer writes the queued blocks until the queue is closed.
+// writer writes the queued blocks until the queue is closed, and the
+// blocks put aside whenever the queue is empty.
 func (d *diskTier) writer() {
 	defer close(d.written)
 	defer d.open.close()
-	for w := range d.queue {
+	for {
+		var w *diskWrite
+		select {
+		case w = <-d.queue:
+		default:
+			if d.putAside() {
+				continue
+			}
+			w = <-d.queue
+		}
+		if w == nil {
+			d.dropAside()
+			return
+		}
 		d.put(w)
 		d.queued.Done()
 	}
 }
 
+// putAside stores the oldest block put aside, if the memory tiers still
+// have it, and reports whether there was one.
+func (d *diskTier) putAside() bool {
+	d.mu.Lock()
+	if len(d.aside) == 0 {
+		d.mu.Unlock()
+		return false
+	}
+	w := d.aside[0]
+	d.aside = d.aside[1:]
+	d.mu.Unlock()
+	defer d.queued.Done()
+	if d.recall == nil {
+		return true
+	}
+	w.recalled = true
+	if w.blk, _ = d.recall(w.name); w.blk != nil && int64(len(w.blk.data)) == min(d.bs, w.size-w.id.idx*d.bs) {
+		d.put(w)
+	} else if w.blk != nil {
+		w.blk.release()
+	}
+	return true
+}
+
+// dropAside forgets the blocks put aside (the tier is closing).
+func (d *diskTier) dropAside() {
+	d.mu.Lock()
+	n := len(d.aside)
+	d.aside = nil
+	d.mu.Unlock()
+	for range n {
+		d.queued.Done()
+	}
+}
+
 // putLater queues a block, which the caller holds, for the writer, or
-// skips it when the queue is full; until written it is served from the
-// queue. Its bytes must not change afterwards.
-func (d *diskTier) putLater(id diskID, oname string, size int64, blk *block) {
+// puts it aside by name when the queue is full; until written it is
+// served from the queue. Its bytes must not change afterwards.
+func (d *diskTier) putLater(id diskID, oname, name string, size int64, blk *block) {
 	blk.acquire() // the queue's hold; cannot fail, the caller holds it
-	w := &diskWrite{id: id, oname: oname, size: size, blk: blk}
+	w := &diskWrite{id: id, oname: oname, size: size, blk: blk, name: name}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.queued.Add(1)
 	select {
 	case d.queue <- w:
 		d.pending[id] = w
+		return
 	default:
-		d.queued.Done()
-		d.skipped.Add(1)
-		blk.release()
 	}
+	blk.release()
+	d.skipped.Add(1)
+	if len(d.aside) < maxAside {
+		d.aside = append(d.aside, &diskWrite{id: id, oname: oname, size: size, name: name})
+		return
+	}
+	d.queued.Done()
 }
 
 // queuedBlock returns a block waiting for the writer, held for the caller.
@@ -272,6 +344,9 @@ func (d *diskTier) has(id diskID) bool {
 // returned: a block that is not stored is only a miss later.
 func (d *diskTier) put(w *diskWrite) {
 	defer d.unqueue(w)
+	if d.beforePut != nil {
+		d.beforePut()
+	}
 	data := w.blk.data
 	if int64(len(data))+entrySize > d.capacity {
 		return
@@ -312,7 +387,7 @@ func (d *diskTier) put(w *diskWrite) {
 func (d *diskTier) startWrite(w *diskWrite) (f *diskFile, reopen, create bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.pending[w.id] != w { // invalidated while queued
+	if !w.recalled && d.pending[w.id] != w { // invalidated while queued
 		return nil, false, false
 	}
 	f = d.files[w.id.file]
@@ -454,6 +529,13 @@ func (d *diskTier) invalidate(obj uint64) {
 			delete(d.pending, id)
 		}
 	}
+	d.aside = slices.DeleteFunc(d.aside, func(w *diskWrite) bool {
+		if w.id.file.obj == obj {
+			d.queued.Done()
+			return true
+		}
+		return false
+	})
 	for k, f := range d.files {
 		if k.obj == obj {
 			d.dropFileLocked(f)

@@ -369,7 +369,7 @@ func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 		c.fl.finish(f.r.name, f.cl, b, nil)
 		// The readers have their block: the disk tier gets it after.
 		if c.disk != nil {
-			c.disk.putLater(f.r.diskID(), f.r.oname, f.r.size, b)
+			c.disk.putLater(f.r.diskID(), f.r.oname, f.r.name, f.r.size, b)
 		}
 		b.release()
 	}

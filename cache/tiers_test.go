@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -290,4 +291,27 @@ func TestBlocksOfAnotherBlockSizeAreNotServed(t *testing.T) {
 	if src.calls.Load() != before+1 {
 		t.Fatalf("blocks cut at %d bytes were served as blocks of %d", testBlock, 2*testBlock)
 	}
+}
+
+func TestBlocksPutAsideAreStoredFromMemory(t *testing.T) {
+	dir := t.TempDir()
+	src := newSource(diskQueue*3*testBlock, 24)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 30, DiskDir: dir, DiskBytes: 1 << 30})
+	// The writer stalls on its first block while the whole object is
+	// read: the queue fills and the rest is put aside.
+	release := make(chan struct{})
+	var once sync.Once
+	c.disk.beforePut = func() { once.Do(func() { <-release }) }
+	read(t, c, obj1, src, 0, src.size(), nil)
+	close(release)
+	s := settled(c)
+	if s.SkippedBlocks == 0 || s.DiskBlocks != diskQueue*3 {
+		t.Fatalf("stats %+v; want blocks put aside, then all %d on disk", s, diskQueue*3)
+	}
+	f, done, ok := c.LocalFile(obj1, src.size())
+	if !ok {
+		t.Fatal("no LocalFile once the blocks put aside were stored")
+	}
+	f.Close()
+	done()
 }
