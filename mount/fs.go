@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -34,6 +35,8 @@ type FS struct {
 
 	wbSem chan struct{}  // bounds the background uploads at once
 	wbWG  sync.WaitGroup // background uploads scheduled and not ended
+
+	passthroughOpens atomic.Int64 // opens the kernel reads from the disk cache
 
 	mu          sync.Mutex
 	draining    bool               // unmounted: failed uploads are no longer retried in the background

@@ -37,6 +37,7 @@ type node struct {
 	local    bool      // the object was never stored
 	removed  bool      // unlinked while open
 	opens    int
+	io       ioModes    // how the kernel does the I/O of the open handles (passthrough.go)
 	keepETag string     // the ETag whose content the kernel page cache holds
 	target   string     // symlink target, once read
 	list     *listing   // directories: the last listing

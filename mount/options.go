@@ -65,6 +65,10 @@ type Options struct {
 	// Cache is the block cache of the read path; nil reads straight
 	// from the store. The mount does not close it.
 	Cache *cache.Cache
+	// NoPassthrough keeps the kernel from reading files whose whole
+	// version the cache's disk tier holds straight from there (see
+	// passthrough.go); every read then goes through the mount.
+	NoPassthrough bool
 	// Logger receives warnings and errors; default slog.Default().
 	Logger *slog.Logger
 }

@@ -40,22 +40,29 @@ func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, s
 	if errno := n.refreshLocked(ctx); errno != 0 {
 		return nil, 0, errno
 	}
+	if write && n.io.passthrough > 0 {
+		return nil, 0, syscall.ETXTBSY // being read from the disk cache (passthrough.go)
+	}
 	if write && flags&syscall.O_TRUNC != 0 {
 		if errno := n.truncateLocked(ctx, 0); errno != 0 {
 			return nil, 0, errno
 		}
 	}
-	n.opens++
 	var fuseFlags uint32
 	if n.st == nil && n.a.etag != "" && n.a.etag == n.keepETag {
 		fuseFlags |= fuse.FOPEN_KEEP_CACHE
 	}
 	h := &handle{appendOnly: flags&syscall.O_APPEND != 0}
-	if n.st == nil {
+	fh, fuseFlags, errno := n.openModeLocked(write, h, fuseFlags)
+	if errno != 0 {
+		return nil, 0, errno
+	}
+	if _, pt := fh.(*passthroughHandle); n.st == nil && !pt {
 		n.keepETag = n.a.etag
 		h.readahead(n)
 	}
-	return h, fuseFlags, 0
+	n.opens++
+	return fh, fuseFlags, 0
 }
 
 // readahead sets up the handle's prefetch of the stored version of a
@@ -90,7 +97,7 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 	p := dest[:min(int64(len(dest)), a.size-off)]
 	var k int
 	var err error
-	if h, ok := f.(*handle); ok && h.ra != nil && h.etag == a.etag {
+	if h, ok := handleOf(f); ok && h.ra != nil && h.etag == a.etag {
 		// A read within one block is answered with the cached block
 		// itself, without a copy.
 		var b cache.Bytes

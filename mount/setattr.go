@@ -46,6 +46,9 @@ func (n *node) setSizeLocked(ctx context.Context, size int64, byPath bool) sysca
 	if n.a.isDir() {
 		return syscall.EISDIR
 	}
+	if n.io.passthrough > 0 {
+		return syscall.ETXTBSY // being read from the disk cache (passthrough.go)
+	}
 	if errno := n.truncateLocked(ctx, size); errno != 0 {
 		return errno
 	}

@@ -40,6 +40,7 @@ type mountFlags struct {
 	foreground           bool
 	serve                string
 	syncClose            bool
+	noPassthrough        bool
 }
 
 // readyFDEnv tells a mount running in the background which inherited file
@@ -63,6 +64,13 @@ uploaded in the background (close returns at once; --sync-close waits).
 fsync of a file returns once it is stored, fsync of a directory once every
 file below it is, and unmounting stores everything first. After a crash
 the next mount stores what was written and not stored, and says so.
+
+Reads go through a block cache in memory and on disk (--cache-dir). When
+the disk cache holds the whole stored version of a file, a read-only open
+of it is handed to the kernel, which reads it straight from the cache file
+(FUSE passthrough: Linux 6.9 or later, as root; --no-passthrough turns it
+off). Such a handle keeps reading the version it opened: a change made
+through the mount while it is open shows to the opens after it.
 
 The mount runs in the background and the command returns once it is ready;
 --foreground keeps it attached. Stop it with cairn unmount MOUNTPOINT.`,
@@ -99,6 +107,7 @@ The mount runs in the background and the command returns once it is ready;
 	fl.StringVar(&f.serve, "serve", "", "also serve the embedded store over S3 on this address, e.g. 127.0.0.1:9000")
 	f.writes.register(fl, true)
 	fl.BoolVar(&f.syncClose, "sync-close", false, "make close wait until the file is stored, instead of uploading it in the background")
+	fl.BoolVar(&f.noPassthrough, "no-passthrough", false, "never let the kernel read files straight from the disk cache (FUSE passthrough); every read goes through the mount")
 	return cmd
 }
 
@@ -107,7 +116,7 @@ func (f mountFlags) mountOptions(bucket, prefix string, log *slog.Logger) (mount
 	o := mount.Options{
 		Bucket: bucket, Prefix: prefix, ReadOnly: f.readOnly, AllowOther: f.allowOther,
 		MetadataTTL: f.metadataTTL, PartSize: int64(f.partSize), UploadConcurrency: f.uploadConcurrency,
-		StagingDir: f.stagingDir, Logger: log, SyncClose: f.syncClose,
+		StagingDir: f.stagingDir, Logger: log, SyncClose: f.syncClose, NoPassthrough: f.noPassthrough,
 	}
 	if f.uid >= 0 || f.gid >= 0 {
 		o.UID, o.GID = uint32(os.Getuid()), uint32(os.Getgid())
