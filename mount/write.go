@@ -208,6 +208,7 @@ func (n *node) Release(ctx context.Context, f fs.FileHandle) syscall.Errno {
 	}
 	n.mu.Lock()
 	n.opens--
+	n.closeModeLocked(f)
 	if n.stale && n.dirty && errno == 0 {
 		errno = n.journalLocked(n.key())
 	}
