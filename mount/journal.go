@@ -22,6 +22,7 @@ import (
 type journal struct {
 	dir  string
 	lock *os.File
+	mem  *partMem // lends the buffers of parts held in memory (see stream)
 }
 
 // record is what a journal keeps of a staged file that is not stored
@@ -48,7 +49,7 @@ func openJournal(dir string) (*journal, error) {
 		lock.Close()
 		return nil, fmt.Errorf("staging dir %s is in use by another mount: %w", dir, err)
 	}
-	return &journal{dir: dir, lock: lock}, nil
+	return &journal{dir: dir, lock: lock, mem: newPartMem(partBuffers)}, nil
 }
 
 // close unlocks the journal.

@@ -126,7 +126,13 @@ func (n *node) Write(ctx context.Context, f fs.FileHandle, data []byte, off int6
 			n.dropStream()
 		}
 	}
-	k, err := n.st.f.WriteAt(data, off)
+	var k int
+	var err error
+	if n.strm != nil {
+		k, err = n.strm.write(data, off)
+	} else {
+		k, err = n.st.f.WriteAt(data, off)
+	}
 	n.a.mtime = time.Now()
 	n.gen++
 	if err != nil {
