@@ -199,21 +199,29 @@ func (d *diskTier) dropAside() {
 	}
 }
 
-// putLater queues a block, which the caller holds, for the writer, or
-// puts it aside by name when the queue is full; until written it is
-// served from the queue. Its bytes must not change afterwards.
-func (d *diskTier) putLater(id diskID, oname, name string, size int64, blk *block) {
+// putLater queues a block, which the caller holds, for the writer; until
+// written it is served from the queue. When the queue is full it waits
+// for room if wait is set, else puts the block aside by name. The block's
+// bytes must not change afterwards.
+func (d *diskTier) putLater(id diskID, oname, name string, size int64, blk *block, wait bool) {
 	blk.acquire() // the queue's hold; cannot fail, the caller holds it
 	w := &diskWrite{id: id, oname: oname, size: size, blk: blk, name: name}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.queued.Add(1)
 	select {
 	case d.queue <- w:
 		d.pending[id] = w
+		d.mu.Unlock()
 		return
 	default:
 	}
+	if wait {
+		d.pending[id] = w
+		d.mu.Unlock()
+		d.queue <- w
+		return
+	}
+	defer d.mu.Unlock()
 	blk.release()
 	d.skipped.Add(1)
 	if len(d.aside) < maxAside {

@@ -30,8 +30,10 @@
 // whose blocks reach their readers one by one as they arrive, and concurrent
 // misses of one block share a single fetch. A fetched block goes to its
 // readers first and to the disk tier after, through a bounded queue that a
-// writer of its own drains (a block queued is served from the queue; when
-// the disk falls behind, blocks are skipped rather than slowing reads).
+// writer of its own drains (a block queued is served from the queue). When
+// the queue is full a prefetch waits for room, while a reader's own fetch
+// puts the block aside rather than wait: the writer stores it from memory
+// once the queue is empty, so a file read whole ends up whole on disk.
 //
 // Readahead watches the reads of one open file and, while they are
 // sequential, prefetches ahead with a window that doubles on each

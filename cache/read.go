@@ -336,7 +336,7 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 	body, err := fetch(ctx, off, end-off)
 	if err == nil {
 		defer body.Close()
-		done, err = c.readRun(body, run)
+		done, err = c.readRun(body, run, background)
 	}
 	if err != nil {
 		err = fetchError(obj, off, end-off, err)
@@ -353,8 +353,10 @@ func (c *Cache) fetchRun(ctx context.Context, obj ObjectID, size int64, run []fl
 }
 
 // readRun reads the blocks of run from body in order, stores each in the
-// tiers and finishes its call. It returns how many it finished.
-func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
+// tiers and finishes its call. It returns how many it finished. A
+// background run waits for room in the disk tier's queue, where a reader's
+// own run never waits for the disk.
+func (c *Cache) readRun(body io.Reader, run []flight, background bool) (int, error) {
 	for i, f := range run {
 		b := c.pool.get(f.r.want)
 		k, err := io.ReadFull(body, b.data)
@@ -369,7 +371,7 @@ func (c *Cache) readRun(body io.Reader, run []flight) (int, error) {
 		c.fl.finish(f.r.name, f.cl, b, nil)
 		// The readers have their block: the disk tier gets it after.
 		if c.disk != nil {
-			c.disk.putLater(f.r.diskID(), f.r.oname, f.r.name, f.r.size, b)
+			c.disk.putLater(f.r.diskID(), f.r.oname, f.r.name, f.r.size, b, background)
 		}
 		b.release()
 	}

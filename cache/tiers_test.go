@@ -7,6 +7,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestMemoryTierHit(t *testing.T) {
@@ -314,4 +315,23 @@ func TestBlocksPutAsideAreStoredFromMemory(t *testing.T) {
 	}
 	f.Close()
 	done()
+}
+
+func TestPrefetchWaitsForTheDiskWriter(t *testing.T) {
+	dir := t.TempDir()
+	src := newSource(diskQueue*3*testBlock, 25)
+	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 30, DiskDir: dir, DiskBytes: 1 << 30})
+	release := make(chan struct{})
+	var once sync.Once
+	c.disk.beforePut = func() { once.Do(func() { <-release }) }
+	c.Prefetch(obj1, src.size(), 0, src.size(), src.fetch)
+	for len(c.disk.queue) < diskQueue { // the queue fills up behind the stalled writer
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	read(t, c, obj1, src, 0, src.size(), noFetch(t)) // waits for the prefetch
+	s := settled(c)
+	if s.SkippedBlocks != 0 || s.DiskBlocks != diskQueue*3 {
+		t.Fatalf("stats %+v; want every prefetched block on disk, none skipped", s)
+	}
 }
