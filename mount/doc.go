@@ -30,7 +30,10 @@
 // kernel page cache is kept across opens while the ETag does not change,
 // and the kernel's read-ahead window is raised to 1 MiB where the mount
 // may (as root), so that a sequential reader's requests arrive 1 MiB at a
-// time instead of 128 KiB.
+// time instead of 128 KiB. A read-only open of a file whose whole version
+// the cache's disk tier holds is handed to the kernel, which then reads the
+// cache file itself (FUSE passthrough; see passthrough.go for what that
+// means for the other opens of the file meanwhile).
 //
 // # Writes
 //
