@@ -82,7 +82,10 @@ type MountConfig struct {
 	PartSize          Size     `yaml:"part_size"`
 	UploadConcurrency int      `yaml:"upload_concurrency"`
 	StagingDir        string   `yaml:"staging_dir"`
-	WriteConfig       `yaml:",inline"`
+	// NoPassthrough keeps the kernel from reading whole cached files
+	// straight from the disk cache, as cairn mount --no-passthrough.
+	NoPassthrough bool `yaml:"no_passthrough"`
+	WriteConfig   `yaml:",inline"`
 }
 
 // SyncConfig is a continuous sync of a folder (cairn sync).

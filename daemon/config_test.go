@@ -20,6 +20,9 @@ func TestSampleConfigParses(t *testing.T) {
 	if m.CacheSize != 4<<30 || m.MemoryCacheSize != 256<<20 || m.FileMode != 0o644 || m.UploadConcurrency != 4 {
 		t.Errorf("mount photos = %+v", m)
 	}
+	if o := m.options("photos", ""); o.NoPassthrough || o.UploadConcurrency != 4 {
+		t.Errorf("mount photos options = %+v", o)
+	}
 	if a := c.Mounts[1]; !a.ReadOnly || a.Endpoint != "https://s3.eu-west-1.amazonaws.com" || a.Region != "eu-west-1" {
 		t.Errorf("mount archive = %+v", a)
 	}
@@ -122,5 +125,17 @@ func TestPackagedConfigParses(t *testing.T) {
 	}
 	if _, err := LoadConfig(packaged); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestNoPassthroughReachesTheMount(t *testing.T) {
+	c, err := ParseConfig("/etc/cairn/c.yaml", []byte(`
+mounts: [{name: m, target: s3://b, mountpoint: mnt, no_passthrough: true}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.Mounts[0].options("b", ""); !o.NoPassthrough {
+		t.Fatalf("options %+v; want NoPassthrough", o)
 	}
 }

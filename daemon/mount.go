@@ -28,7 +28,7 @@ func (c MountConfig) options(bucket, prefix string) mount.Options {
 		Bucket: bucket, Prefix: prefix, ReadOnly: c.ReadOnly, AllowOther: c.AllowOther,
 		FileMode: os.FileMode(c.FileMode), DirMode: os.FileMode(c.DirMode),
 		MetadataTTL: duration(c.MetadataTTL), PartSize: int64(c.PartSize),
-		UploadConcurrency: c.UploadConcurrency, StagingDir: c.StagingDir,
+		UploadConcurrency: c.UploadConcurrency, StagingDir: c.StagingDir, NoPassthrough: c.NoPassthrough,
 	}
 	if c.UID >= 0 || c.GID >= 0 {
 		o.UID, o.GID = uint32(os.Getuid()), uint32(os.Getgid())
