@@ -153,6 +153,7 @@ func (d *diskTier) writer() {
 			if d.putAside() {
 				continue
 			}
+			d.open.close() // idle: a file dropped meanwhile must not stay open
 			w = <-d.queue
 		}
 		if w == nil {
