@@ -54,8 +54,8 @@
 // starts and each whole part goes up as soon as it is written, so the
 // upload at close sends only the tail; a write anywhere else drops that
 // upload and the file is stored whole. Such a file's part being filled
-// is held in memory as well (a few buffers per mount; a file that finds
-// none free sends its parts from the staged file) and sent from there,
+// is held in memory as well (up to 80 MiB per mount; a file that finds
+// too little free sends its parts from the staged file) and sent from there,
 // its bytes written to the staged file with O_DIRECT where the file
 // system allows: they go through no page cache on their way in or out.
 //

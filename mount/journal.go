@@ -49,7 +49,7 @@ func openJournal(dir string) (*journal, error) {
 		lock.Close()
 		return nil, fmt.Errorf("staging dir %s is in use by another mount: %w", dir, err)
 	}
-	return &journal{dir: dir, lock: lock, mem: newPartMem(partBuffers)}, nil
+	return &journal{dir: dir, lock: lock, mem: newPartMem(partMemory)}, nil
 }
 
 // close unlocks the journal.

@@ -17,10 +17,11 @@ import (
 // with O_DIRECT, so that its bytes are copied neither into the page
 // cache nor back out of it for the upload.
 
-// partBuffers bounds how many parts all the files of a mount hold in
-// memory at once: a file that finds none free sends its next part from
-// its staged file, as an edited file does.
-const partBuffers = 10
+// partMemory bounds the bytes of the parts all the files of a mount hold
+// in memory at once (ten parts of the default size): a file that finds
+// too little free sends its next part from its staged file, as an
+// edited file does.
+const partMemory = 80 << 20
 
 // directAlign is the alignment of the offsets, lengths and memory of
 // O_DIRECT writes.
@@ -28,22 +29,26 @@ const directAlign = 4096
 
 // partMem lends the buffers that hold parts in memory.
 type partMem struct {
-	tokens chan struct{} // one per buffer lent
-	pool   sync.Pool     // of *[]byte, cap directAlign-aligned
+	pool sync.Pool // of *[]byte, directAlign-aligned
+
+	mu   sync.Mutex
+	left int64 // bytes that may still be lent
 }
 
-func newPartMem(n int) *partMem {
-	return &partMem{tokens: make(chan struct{}, n)}
+func newPartMem(budget int64) *partMem {
+	return &partMem{left: budget}
 }
 
-// take lends a buffer of size bytes whose start is directAlign-aligned;
-// nil when every buffer is lent.
+// take lends an empty buffer of capacity size whose start is
+// directAlign-aligned; nil when that would pass the budget.
 func (m *partMem) take(size int64) []byte {
-	select {
-	case m.tokens <- struct{}{}:
-	default:
+	m.mu.Lock()
+	if m.left < size {
+		m.mu.Unlock()
 		return nil
 	}
+	m.left -= size
+	m.mu.Unlock()
 	if p, ok := m.pool.Get().(*[]byte); ok && int64(cap(*p)) == size {
 		return (*p)[:0]
 	}
@@ -52,8 +57,10 @@ func (m *partMem) take(size int64) []byte {
 
 // give returns a buffer take lent.
 func (m *partMem) give(b []byte) {
+	m.mu.Lock()
+	m.left += int64(cap(b))
+	m.mu.Unlock()
 	m.pool.Put(&b)
-	<-m.tokens
 }
 
 // alignedBuffer returns an empty buffer of capacity size whose start is

@@ -141,3 +141,25 @@ func TestKillRecoversStreamedFile(t *testing.T) {
 		t.Errorf("stored %d bytes that differ from the %d written", len(b), len(data))
 	}
 }
+
+// TestPartMemBudget lends aligned buffers up to its budget, and again
+// once they are given back.
+func TestPartMemBudget(t *testing.T) {
+	const size = 5 << 20
+	m := newPartMem(3*size + size/2)
+	for round := range 2 {
+		var lent [][]byte
+		for b := m.take(size); b != nil; b = m.take(size) {
+			if len(b) != 0 || cap(b) != size || !aligned(b[:directAlign], 0) {
+				t.Fatalf("round %d: lent len %d cap %d, aligned %v", round, len(b), cap(b), aligned(b[:directAlign], 0))
+			}
+			lent = append(lent, b)
+		}
+		if len(lent) != 3 {
+			t.Fatalf("round %d: lent %d buffers of a budget of 3.5", round, len(lent))
+		}
+		for _, b := range lent {
+			m.give(b)
+		}
+	}
+}
