@@ -177,9 +177,6 @@ func (d *diskTier) putAside() bool {
 	d.aside = d.aside[1:]
 	d.mu.Unlock()
 	defer d.queued.Done()
-	if d.recall == nil {
-		return true
-	}
 	w.recalled = true
 	if w.blk, _ = d.recall(w.name); w.blk != nil && int64(len(w.blk.data)) == min(d.bs, w.size-w.id.idx*d.bs) {
 		d.put(w)
@@ -225,7 +222,7 @@ func (d *diskTier) putLater(id diskID, oname, name string, size int64, blk *bloc
 	defer d.mu.Unlock()
 	blk.release()
 	d.skipped.Add(1)
-	if len(d.aside) < maxAside {
+	if d.recall != nil && len(d.aside) < maxAside {
 		d.aside = append(d.aside, &diskWrite{id: id, oname: oname, size: size, name: name})
 		return
 	}
