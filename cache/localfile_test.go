@@ -7,6 +7,17 @@ import (
 	"testing"
 )
 
+// localFile returns c's LocalFile of obj, failing the test when there is
+// none.
+func localFile(t *testing.T, c *Cache, obj ObjectID, size int64) (*os.File, func()) {
+	t.Helper()
+	f, release, ok := c.LocalFile(obj, size)
+	if !ok {
+		t.Fatalf("no LocalFile of %s (stats %+v)", obj.Key, settled(c))
+	}
+	return f, release
+}
+
 // localBytes returns the whole content of a file LocalFile returned.
 func localBytes(t *testing.T, f *os.File) []byte {
 	t.Helper()
@@ -29,10 +40,7 @@ func TestLocalFileOnlyOfWholeVerifiedVersions(t *testing.T) {
 	}
 	read(t, c, obj1, src, 0, src.size(), nil)
 	settled(c)
-	f, release, ok := c.LocalFile(obj1, src.size())
-	if !ok {
-		t.Fatal("no LocalFile of a version read whole")
-	}
+	f, release := localFile(t, c, obj1, src.size())
 	if !bytes.Equal(localBytes(t, f), src.data) {
 		t.Fatal("LocalFile's bytes differ from the object")
 	}
@@ -54,10 +62,7 @@ func TestLocalFileOnlyOfWholeVerifiedVersions(t *testing.T) {
 		t.Fatal("LocalFile of blocks not verified since Open")
 	}
 	read(t, c, obj1, src, 0, src.size(), noFetch(t))
-	f, release, ok = c.LocalFile(obj1, src.size())
-	if !ok {
-		t.Fatal("no LocalFile once every block was read again")
-	}
+	f, release = localFile(t, c, obj1, src.size())
 	f.Close()
 	release()
 }
@@ -70,10 +75,7 @@ func TestPinnedLocalFileKeepsItsBytes(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: capacity})
 	read(t, c, obj1, src, 0, src.size(), nil)
 	settled(c)
-	f, release, ok := c.LocalFile(obj1, src.size())
-	if !ok {
-		t.Fatal("no LocalFile")
-	}
+	f, release := localFile(t, c, obj1, src.size())
 	defer f.Close()
 	// Another object pushes two blocks of the first out of the tier: their
 	// bytes stay in the pinned file until it is released.
@@ -100,10 +102,7 @@ func TestInvalidatedLocalFileKeepsItsBytes(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20})
 	read(t, c, obj1, src, 0, src.size(), nil)
 	settled(c)
-	f, release, ok := c.LocalFile(obj1, src.size())
-	if !ok {
-		t.Fatal("no LocalFile")
-	}
+	f, release := localFile(t, c, obj1, src.size())
 	defer f.Close()
 	c.Invalidate(obj1.Bucket, obj1.Key)
 	if !bytes.Equal(localBytes(t, f), src.data) {

@@ -94,15 +94,22 @@ func TestReopenShrinksToNewCapacity(t *testing.T) {
 	}
 }
 
-func TestDamagedBlockIsRefetched(t *testing.T) {
-	dir := t.TempDir()
-	src := newSource(3*testBlock, 6)
-	opts := Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20}
+// storedOnDisk reads a new object of size bytes whole through a cache
+// with a disk tier only, and closes it. It returns the options to open
+// that cache again with, and the object.
+func storedOnDisk(t *testing.T, size int, seed uint64) (Options, *source) {
+	t.Helper()
+	src := newSource(size, seed)
+	opts := Options{BlockSize: testBlock, DiskDir: t.TempDir(), DiskBytes: 1 << 20}
 	c := open(t, opts)
 	read(t, c, obj1, src, 0, src.size(), nil)
 	c.Close()
+	return opts, src
+}
 
-	files := cacheFiles(t, dir)
+func TestDamagedBlockIsRefetched(t *testing.T) {
+	opts, src := storedOnDisk(t, 3*testBlock, 6)
+	files := cacheFiles(t, opts.DiskDir)
 	if len(files.data) != 1 {
 		t.Fatalf("%d data files, want 1", len(files.data))
 	}
@@ -113,7 +120,7 @@ func TestDamagedBlockIsRefetched(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c = open(t, opts)
+	c := open(t, opts)
 	before := src.calls.Load()
 	read(t, c, obj1, src, 0, src.size(), nil)
 	// The two damaged blocks are adjacent: one ranged fetch brings both back.
@@ -128,15 +135,10 @@ func TestDamagedBlockIsRefetched(t *testing.T) {
 }
 
 func TestDamagedIndexIsDiscarded(t *testing.T) {
-	dir := t.TempDir()
-	src := newSource(2*testBlock, 23)
-	opts := Options{BlockSize: testBlock, DiskDir: dir, DiskBytes: 1 << 20}
+	opts, src := storedOnDisk(t, 2*testBlock, 23)
+	dir := opts.DiskDir
+	flipByte(t, cacheFiles(t, dir).index[0], 20) // the object's size in the header
 	c := open(t, opts)
-	read(t, c, obj1, src, 0, src.size(), nil)
-	c.Close()
-	files := cacheFiles(t, dir)
-	flipByte(t, files.index[0], 20) // the object's size in the header
-	c = open(t, opts)
 	if s := settled(c); s.DiskBlocks != 0 {
 		t.Fatalf("blocks of a damaged index kept: %+v", s)
 	}
@@ -300,19 +302,14 @@ func TestBlocksPutAsideAreStoredFromMemory(t *testing.T) {
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 30, DiskDir: dir, DiskBytes: 1 << 30})
 	// The writer stalls on its first block while the whole object is
 	// read: the queue fills and the rest is put aside.
-	release := make(chan struct{})
-	var once sync.Once
-	c.disk.beforePut = func() { once.Do(func() { <-release }) }
+	release := stallWriter(c)
 	read(t, c, obj1, src, 0, src.size(), nil)
-	close(release)
+	release()
 	s := settled(c)
 	if s.SkippedBlocks == 0 || s.DiskBlocks != diskQueue*3 {
 		t.Fatalf("stats %+v; want blocks put aside, then all %d on disk", s, diskQueue*3)
 	}
-	f, done, ok := c.LocalFile(obj1, src.size())
-	if !ok {
-		t.Fatal("no LocalFile once the blocks put aside were stored")
-	}
+	f, done := localFile(t, c, obj1, src.size())
 	f.Close()
 	done()
 }
@@ -321,17 +318,24 @@ func TestPrefetchWaitsForTheDiskWriter(t *testing.T) {
 	dir := t.TempDir()
 	src := newSource(diskQueue*3*testBlock, 25)
 	c := open(t, Options{BlockSize: testBlock, MemoryBytes: 1 << 30, DiskDir: dir, DiskBytes: 1 << 30})
-	release := make(chan struct{})
-	var once sync.Once
-	c.disk.beforePut = func() { once.Do(func() { <-release }) }
+	release := stallWriter(c)
 	c.Prefetch(obj1, src.size(), 0, src.size(), src.fetch)
 	for len(c.disk.queue) < diskQueue { // the queue fills up behind the stalled writer
 		time.Sleep(time.Millisecond)
 	}
-	close(release)
+	release()
 	read(t, c, obj1, src, 0, src.size(), noFetch(t)) // waits for the prefetch
 	s := settled(c)
 	if s.SkippedBlocks != 0 || s.DiskBlocks != diskQueue*3 {
 		t.Fatalf("stats %+v; want every prefetched block on disk, none skipped", s)
 	}
+}
+
+// stallWriter makes the disk tier's writer wait, on the first block it
+// takes, until the returned function is called.
+func stallWriter(c *Cache) (release func()) {
+	ch := make(chan struct{})
+	var once sync.Once
+	c.disk.beforePut = func() { once.Do(func() { <-ch }) }
+	return func() { close(ch) }
 }
