@@ -6,10 +6,11 @@
 //
 // Key "a/b/c.txt" (below Options.Prefix) is file c.txt in directory a/b.
 // Directories are the common prefixes of a delimited listing and "dir/"
-// marker objects; mkdir writes a marker so empty directories persist. A
-// name that is both an object and a prefix shows as the directory. Keys
-// that cannot be POSIX names (an empty, "." or ".." segment, as in "a//b"
-// or "a/../b", or a segment over 255 bytes) are skipped with one warning.
+// marker objects; mkdir writes a marker (see Write-back) so empty
+// directories persist. A name that is both an object and a prefix shows
+// as the directory. Keys that cannot be POSIX names (an empty, "." or
+// ".." segment, as in "a//b" or "a/../b", or a segment over 255 bytes)
+// are skipped with one warning.
 //
 // # Attributes
 //
@@ -83,9 +84,13 @@
 //     deletes the object; of one still waiting for its upload, drops the
 //     upload. A rename stores the file first, then moves it.
 //
-// chmod, chown and utimens of a clean file rewrite its metadata with a
-// server-side copy (metadata directive REPLACE); of a directory, its
-// marker. Renaming a file is a server-side copy and a delete; renaming a
+// A directory's marker is written back the same way: mkdir, and chmod,
+// chown and utimens of a directory, stage and journal it and return; the
+// changes made before its upload starts go up in one PutObject (see
+// dirback.go). fsync of the directory, FS.Sync, unmount and a recovery
+// store it like a file. chmod, chown and utimens of a clean file rewrite
+// its metadata with a server-side copy (metadata directive REPLACE).
+// Renaming a file is a server-side copy and a delete; renaming a
 // directory moves every key below it.
 //
 // # Unsupported calls

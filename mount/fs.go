@@ -181,8 +181,12 @@ func (f *FS) upload(ctx context.Context, key string, r *os.File, size int64, a a
 	return info, nil
 }
 
-// contentType guesses the content type of key from its extension.
+// contentType guesses the content type of key from its extension; a
+// directory marker's is s3fs's.
 func contentType(key string) string {
+	if strings.HasSuffix(key, "/") {
+		return dirContentType
+	}
 	if t := mime.TypeByExtension(path.Ext(key)); t != "" {
 		return t
 	}

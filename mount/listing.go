@@ -123,9 +123,9 @@ func (n *node) listed(name string, dir, gone bool) {
 }
 
 // listedParent applies a change of the node itself to its directory's
-// listing (see listed).
+// listing (see listed); a directory node is always listed as one.
 func (n *node) listedParent(dir, gone bool) {
 	if name, parent := n.Parent(); parent != nil {
-		parent.Operations().(*node).listed(name, dir, gone)
+		parent.Operations().(*node).listed(name, dir || n.isDirNode(), gone)
 	}
 }

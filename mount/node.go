@@ -76,13 +76,17 @@ func (n *node) relPath() (string, bool) {
 	return strings.Join(segs, "/"), true
 }
 
-// key returns the node's object key (of a file or symlink). A file the
-// tree no longer holds (the kernel forgot it after its close) with
-// content not stored yet goes to the key its journal record names.
+// key returns the node's object key: a file's or symlink's, or a
+// directory's marker ("dir/"). A node the tree no longer holds (the
+// kernel forgot it after its close) with content not stored yet goes to
+// the key its journal record names.
 func (n *node) key() string {
 	rel, ok := n.relPath()
 	if k := n.jkey.Load(); !ok && k != nil {
 		return *k
+	}
+	if rel != "" && n.isDirNode() {
+		return n.fsys.opts.Prefix + rel + "/"
 	}
 	return n.fsys.opts.Prefix + rel
 }

@@ -21,7 +21,9 @@ var (
 	_ fs.NodeMknoder   = (*node)(nil)
 )
 
-// Mkdir writes the directory's marker, so that it persists while empty.
+// Mkdir makes a directory with a marker, so that it persists while
+// empty; the marker is written back (see dirback.go), or stored before
+// Mkdir returns with Options.SyncClose.
 func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.EntryOut) (*fs.Inode, syscall.Errno) {
 	if n.fsys.opts.ReadOnly {
 		return nil, syscall.EROFS
@@ -30,11 +32,19 @@ func (n *node) Mkdir(ctx context.Context, name string, mode uint32, out *fuse.En
 		return nil, syscall.EINVAL
 	}
 	a := n.fsys.newAttrs(ctx, syscall.S_IFDIR|mode&0o7777)
-	if err := n.fsys.putMarker(ctx, n.childKey(name)+"/", a); err != nil {
-		return nil, toErrno(err)
+	var in *fs.Inode
+	if n.fsys.opts.SyncClose {
+		if err := n.fsys.putMarker(ctx, n.childKey(name)+"/", a); err != nil {
+			return nil, toErrno(err)
+		}
+		in = n.attach(ctx, name, a, out)
+	} else {
+		var errno syscall.Errno
+		if in, errno = n.newPendingDir(ctx, name, a, out); errno != 0 {
+			return nil, errno
+		}
 	}
 	n.listed(name, true, false)
-	in := n.attach(ctx, name, a, out)
 	in.Operations().(*node).newEmptyListing()
 	return in, 0
 }
@@ -90,12 +100,14 @@ func (n *node) Unlink(ctx context.Context, name string) syscall.Errno {
 }
 
 // unlink deletes the node's object as key (unless it was never stored)
-// once no upload of it is under way, and forgets it.
+// once no upload of it is under way, and forgets it. A directory's
+// marker may be missing: a directory need not have one.
 func (n *node) unlink(ctx context.Context, key string) error {
 	n.mu.Lock()
 	n.waitUploadLocked()
 	if !n.local || n.removed {
-		if _, err := n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, key, objstore.DeleteOptions{}); err != nil {
+		_, err := n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, key, objstore.DeleteOptions{})
+		if err != nil && !(n.a.isDir() && errors.Is(err, objstore.ErrNoSuchKey)) {
 			n.mu.Unlock()
 			return err
 		}
@@ -145,8 +157,9 @@ func (n *node) unpinLocked() bool {
 	return true
 }
 
-// Rmdir deletes an empty directory's marker; ENOTEMPTY when anything is
-// stored or staged below it.
+// Rmdir deletes an empty directory's marker, or drops it while it is
+// still to be stored; ENOTEMPTY when anything is stored or staged below
+// it.
 func (n *node) Rmdir(ctx context.Context, name string) syscall.Errno {
 	if n.fsys.opts.ReadOnly {
 		return syscall.EROFS
@@ -161,15 +174,21 @@ func (n *node) Rmdir(ctx context.Context, name string) syscall.Errno {
 			return syscall.ENOTEMPTY
 		}
 	}
-	if ch := n.GetChild(name); ch != nil {
+	ch := n.GetChild(name)
+	if ch != nil {
 		for _, c := range ch.Children() {
 			if c.Operations().(*node).isLocal() {
 				return syscall.ENOTEMPTY
 			}
 		}
+		err = ch.Operations().(*node).unlink(ctx, prefix)
+	} else {
+		_, err = n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, prefix, objstore.DeleteOptions{})
+		if errors.Is(err, objstore.ErrNoSuchKey) {
+			err = nil
+		}
 	}
-	_, err = n.fsys.store.DeleteObject(ctx, n.fsys.opts.Bucket, prefix, objstore.DeleteOptions{})
-	if err != nil && !errors.Is(err, objstore.ErrNoSuchKey) {
+	if err != nil {
 		return toErrno(err)
 	}
 	n.listed(name, true, true)

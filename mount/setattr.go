@@ -83,9 +83,14 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 	if n.dirty {
 		// The record holds mode and owner; the mtime is the staged file's.
 		rejournal := a.mode != n.a.mode || a.uid != n.a.uid || a.gid != n.a.gid
+		if !a.mtime.Equal(n.a.mtime) {
+			os.Chtimes(n.st.f.Name(), time.Time{}, a.mtime)
+		}
 		n.a = a
 		n.gen++
-		os.Chtimes(n.st.f.Name(), time.Time{}, a.mtime)
+		if a.isDir() {
+			n.scheduleLocked() // a no-op while its upload waits
+		}
 		if !rejournal {
 			return 0
 		}
@@ -101,13 +106,11 @@ func (n *node) setAttrsLocked(ctx context.Context, a attrs) syscall.Errno {
 		n.a = a
 		return 0
 	}
-	var err error
 	if a.isDir() {
-		err = n.fsys.putMarker(ctx, n.dirKey(), a)
-	} else {
-		a, err = n.fsys.rewriteMeta(ctx, n.key(), a)
-		n.keepETag = a.etag
+		return n.setDirAttrsLocked(ctx, a)
 	}
+	a, err := n.fsys.rewriteMeta(ctx, n.key(), a)
+	n.keepETag = a.etag
 	if err != nil {
 		n.fsys.log.Error("store attributes", "key", n.key(), "err", err)
 		return toErrno(err)
