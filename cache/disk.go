@@ -13,8 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // touchEvery is how stale an index file's modification time may get
@@ -485,8 +483,7 @@ func (d *diskTier) punch(f *diskFile, idx int64) {
 	path := d.dataPath(f.key)
 	file, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err == nil {
-		length := min(d.bs, f.size-idx*d.bs)
-		err = unix.Fallocate(int(file.Fd()), unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, idx*d.bs, length)
+		err = punchHole(file, idx*d.bs, min(d.bs, f.size-idx*d.bs))
 		file.Close()
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

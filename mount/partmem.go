@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -80,7 +79,10 @@ type directFile struct {
 // openDirect opens the file at path for O_DIRECT writes; nil where the
 // file system does not have them.
 func openDirect(path string) *directFile {
-	f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_DIRECT, 0)
+	if oDirect == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|oDirect, 0)
 	if err != nil {
 		return nil
 	}
