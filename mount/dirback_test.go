@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
 )
@@ -240,4 +242,34 @@ func slowCrashChild(t *testing.T, env string) {
 	}
 	os.Stdout.WriteString("mounted\n")
 	select {}
+}
+
+// TestFileTimedWhileOpenStoredAtOnce writes a file and sets its times
+// before closing it, as tar and cp -p do: it is stored without waiting
+// for Options.WriteBackDelay, with those times.
+func TestFileTimedWhileOpenStoredAtOnce(t *testing.T) {
+	st := newStore(t)
+	_, dir := mountStore(t, st, Options{WriteBackDelay: time.Minute})
+	f, err := os.Create(filepath.Join(dir, "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("content"); err != nil {
+		t.Fatal(err)
+	}
+	mt := time.Unix(1600000000, 0)
+	if err := unix.Futimes(int(f.Fd()), []unix.Timeval{unix.NsecToTimeval(mt.UnixNano()), unix.NsecToTimeval(mt.UnixNano())}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !exists(t, st, "f"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("f not stored: its upload waits for the write-back delay")
+		}
+	}
+	if b, info := get(t, st, "f"); string(b) != "content" || info.UserMetadata["mtime"] != "1600000000" {
+		t.Errorf("f stored as %q with %v", b, info.UserMetadata)
+	}
 }

@@ -31,6 +31,7 @@ type node struct {
 	st       *staged   // local content; nil while the file is clean and closed
 	dirty    bool      // st holds content not stored yet
 	stale    bool      // the journal record's mode or owner is older than a's (set while open; written at close)
+	timed    bool      // the mtime was set through an open handle: the upload need not wait (see scheduleLocked)
 	ed       *edits    // what of st differs from the stored version; nil when unknown
 	seq      bool      // st was written in order from empty: strm may send it early
 	strm     *stream   // the upload of st under way while it is written

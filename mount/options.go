@@ -57,7 +57,9 @@ type Options struct {
 	// WriteBackDelay is how long after its close a file's background
 	// upload starts (default 100ms; negative: at once), so that the
 	// chmod, chown and utimens a program makes right after closing it
-	// go up with the content instead of in a second upload.
+	// go up with the content instead of in a second upload. A file
+	// whose mtime was set while it was open (tar and cp -p set the
+	// times last) is uploaded at once.
 	WriteBackDelay time.Duration
 	// StagingDir holds staged files and their journal; default a
 	// directory per bucket and prefix under the user cache directory.

@@ -30,6 +30,9 @@ func (n *node) Setattr(ctx context.Context, f fs.FileHandle, in *fuse.SetAttrIn,
 			return errno
 		}
 	}
+	if _, ok := in.GetMTime(); ok && n.opens > 0 {
+		n.timed = true // as tar's futimens: the program sets the times last
+	}
 	if a, changed := n.wantedAttrs(in); changed {
 		if errno := n.setAttrsLocked(ctx, a); errno != 0 {
 			return errno

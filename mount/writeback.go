@@ -44,16 +44,19 @@ type uploadJob struct {
 
 // scheduleLocked queues a background upload of a dirty node, to start
 // after Options.WriteBackDelay: what a program does right after closing
-// a file (tar sets its mode, owner and times) goes up with it, in one
-// upload.
+// a file (rsync sets its times) goes up with it, in one upload. A file
+// whose mtime was set through an open handle (tar and cp -p set the
+// times last, before closing) starts at once.
 func (n *node) scheduleLocked() {
 	if !n.dirty || n.removed || n.queued {
 		return
 	}
 	n.queued = true
+	timed := n.timed
+	n.timed = false
 	f := n.fsys
 	f.wbWG.Add(1)
-	if d := f.opts.WriteBackDelay; d > 0 {
+	if d := f.opts.WriteBackDelay; d > 0 && !timed {
 		time.AfterFunc(d, func() { f.writeBackOne(n) })
 		return
 	}
