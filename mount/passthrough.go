@@ -1,8 +1,10 @@
 package mount
 
 import (
+	"context"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
@@ -24,15 +26,24 @@ import (
 // the disk cache, like a program's file while it runs:
 //   - further read-only opens read the same version, even if the object
 //     changed in the store since (they see the change once all are closed);
-//   - opening it for writing or truncating it fails with ETXTBSY ("text
-//     file busy"), which is what the kernel can offer; --no-passthrough
+//   - opening it for writing or truncating it waits up to a second for it
+//     to be closed, then fails with ETXTBSY ("text file busy"), which is
+//     what the kernel can offer; --no-passthrough
 //     (Options.NoPassthrough) turns passthrough off.
+
+// passthroughGrace is how long an open for writing or a truncation
+// waits for the file's passthrough handles to be released before it fails
+// with ETXTBSY. The kernel sends a release after close(2) returns, so a
+// program that reads a file and then writes it would otherwise race its
+// own release.
+const passthroughGrace = time.Second
 
 // ioModes are a file's passthrough opens.
 type ioModes struct {
-	passthrough int      // open handles; the rest of node.opens are cached opens
-	file        *os.File // the cache's file the kernel reads, pinned
-	release     func()   // unpins file
+	passthrough int           // open handles; the rest of node.opens are cached opens
+	file        *os.File      // the cache's file the kernel reads, pinned
+	release     func()        // unpins file
+	closed      chan struct{} // closed when the last passthrough handle is released; nil until awaited
 }
 
 // passthroughHandle is a handle whose reads the kernel serves from a
@@ -93,9 +104,41 @@ func (n *node) closeModeLocked(h fs.FileHandle) {
 		if n.io.passthrough--; n.io.passthrough == 0 {
 			n.io.file.Close()
 			n.io.release()
+			if n.io.closed != nil {
+				close(n.io.closed)
+			}
 			n.io = ioModes{}
 		}
 	}
+}
+
+// awaitNoPassthroughLocked waits, for at most passthroughGrace, until the
+// file has no passthrough handle, and fails with ETXTBSY if it still has
+// one then. n.mu is held, and released while waiting.
+func (n *node) awaitNoPassthroughLocked(ctx context.Context) syscall.Errno {
+	if n.io.passthrough == 0 {
+		return 0
+	}
+	deadline := time.Now().Add(passthroughGrace)
+	timer := time.NewTimer(passthroughGrace)
+	defer timer.Stop()
+	for n.io.passthrough > 0 {
+		if ctx.Err() != nil || !time.Now().Before(deadline) {
+			return syscall.ETXTBSY // being read from the disk cache (see above)
+		}
+		if n.io.closed == nil {
+			n.io.closed = make(chan struct{})
+		}
+		closed := n.io.closed
+		n.mu.Unlock()
+		select {
+		case <-closed:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		n.mu.Lock()
+	}
+	return 0
 }
 
 // handleOf returns the handle behind any of the handle types.

@@ -40,8 +40,10 @@ func (n *node) Open(ctx context.Context, flags uint32) (fs.FileHandle, uint32, s
 	if errno := n.refreshLocked(ctx); errno != 0 {
 		return nil, 0, errno
 	}
-	if write && n.io.passthrough > 0 {
-		return nil, 0, syscall.ETXTBSY // being read from the disk cache (passthrough.go)
+	if write {
+		if errno := n.awaitNoPassthroughLocked(ctx); errno != 0 {
+			return nil, 0, errno
+		}
 	}
 	if write && flags&syscall.O_TRUNC != 0 {
 		if errno := n.truncateLocked(ctx, 0); errno != 0 {

@@ -49,8 +49,8 @@ func (n *node) setSizeLocked(ctx context.Context, size int64, byPath bool) sysca
 	if n.a.isDir() {
 		return syscall.EISDIR
 	}
-	if n.io.passthrough > 0 {
-		return syscall.ETXTBSY // being read from the disk cache (passthrough.go)
+	if errno := n.awaitNoPassthroughLocked(ctx); errno != 0 {
+		return errno
 	}
 	if errno := n.truncateLocked(ctx, size); errno != 0 {
 		return errno

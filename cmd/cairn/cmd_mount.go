@@ -69,8 +69,9 @@ Reads go through a block cache in memory and on disk (--cache-dir). When
 the disk cache holds the whole stored version of a file, a read-only open
 of it is handed to the kernel, which reads it straight from the cache file
 (FUSE passthrough: Linux 6.9 or later, as root; --no-passthrough turns it
-off). Such a handle keeps reading the version it opened: a change made
-through the mount while it is open shows to the opens after it.
+off). While a file is read that way, other read-only opens share the
+version it opened, and opening it for writing or truncating it waits up to
+a second for it to be closed, then fails with ETXTBSY.
 
 The mount runs in the background and the command returns once it is ready;
 --foreground keeps it attached. Stop it with cairn unmount MOUNTPOINT.`,
