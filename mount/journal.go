@@ -15,15 +15,23 @@ import (
 )
 
 // A journal keeps staged files in a directory: each as "<id>.data",
-// and, while it holds content not yet stored, a record "<id>.json" that
-// says where it goes. A record is replaced atomically (temp file and
-// rename) and removed once the upload succeeds, so after a crash every
-// record names data that must still be uploaded.
+// and, while it holds content not yet stored, a record that says where it
+// goes: the data file's extended attribute user.cairn.record where the
+// file system has user extended attributes (one system call sets or
+// replaces it, atomically), else a file "<id>.json" beside it, replaced
+// atomically by a temporary file and a rename. A record is removed once
+// the upload succeeds, so after a crash every record names data that
+// must still be uploaded.
 type journal struct {
-	dir  string
-	lock *os.File
-	mem  *partMem // lends the buffers of parts held in memory (see stream)
+	dir   string
+	lock  *os.File
+	mem   *partMem // lends the buffers of parts held in memory (see stream)
+	xattr bool     // records are kept in recordAttr
 }
+
+// recordAttr is the extended attribute of a staged file that holds its
+// record.
+const recordAttr = "user.cairn.record"
 
 // record is what a journal keeps of a staged file that is not stored
 // yet. Its mtime is the data file's.
@@ -49,7 +57,18 @@ func openJournal(dir string) (*journal, error) {
 		lock.Close()
 		return nil, fmt.Errorf("staging dir %s is in use by another mount: %w", dir, err)
 	}
-	return &journal{dir: dir, lock: lock, mem: newPartMem(partMemory)}, nil
+	return &journal{dir: dir, lock: lock, mem: newPartMem(partMemory), xattr: hasUserXattr(dir)}, nil
+}
+
+// hasUserXattr tells whether files in dir take user extended attributes.
+func hasUserXattr(dir string) bool {
+	f, err := os.CreateTemp(dir, ".probe-*.tmp")
+	if err != nil {
+		return false
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	return unix.Fsetxattr(int(f.Fd()), recordAttr, []byte("{}"), 0) == nil
 }
 
 // close unlocks the journal.
@@ -95,6 +114,12 @@ func (s *staged) journal(r record) error {
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", r.Key, err)
 	}
+	if s.j.xattr {
+		if err := unix.Fsetxattr(int(s.f.Fd()), recordAttr, b, 0); err != nil {
+			return fmt.Errorf("journal %s: %w", r.Key, err)
+		}
+		return nil
+	}
 	tmp := s.j.path(s.id, ".json.tmp")
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return fmt.Errorf("journal %s: %w", r.Key, err)
@@ -107,6 +132,12 @@ func (s *staged) journal(r record) error {
 
 // settle removes the record: the content is stored.
 func (s *staged) settle() error {
+	if s.j.xattr {
+		if err := unix.Fremovexattr(int(s.f.Fd()), recordAttr); err != nil && !errors.Is(err, unix.ENODATA) {
+			return fmt.Errorf("settle staged file: %w", err)
+		}
+		return nil
+	}
 	if err := os.Remove(s.j.path(s.id, ".json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("settle staged file: %w", err)
 	}
@@ -116,7 +147,9 @@ func (s *staged) settle() error {
 // discard closes and removes the staged file and its record.
 func (s *staged) discard() {
 	s.f.Close()
-	os.Remove(s.j.path(s.id, ".json"))
+	if !s.j.xattr {
+		os.Remove(s.j.path(s.id, ".json"))
+	}
 	os.Remove(s.j.path(s.id, ".data"))
 }
 
@@ -162,11 +195,61 @@ func (j *journal) pending(warn func(msg string, args ...any)) ([]pendingFile, er
 	}
 	for _, e := range ents {
 		id, ok := strings.CutSuffix(e.Name(), ".data")
+		if ok && !keep[id] {
+			p, err := j.loadAttr(id)
+			switch {
+			case err != nil:
+				warn("unreadable journal record: its staged content, which holds it, is set aside", "content", j.path(id, ".data"+damagedSuffix), "err", err)
+				os.Rename(j.path(id, ".data"), j.path(id, ".data"+damagedSuffix))
+				continue
+			case p != nil:
+				out = append(out, *p)
+				continue
+			}
+		}
 		if ok && !keep[id] || strings.HasSuffix(e.Name(), ".tmp") {
 			os.Remove(filepath.Join(j.dir, e.Name()))
 		}
 	}
 	return out, nil
+}
+
+// loadAttr reads the record a staged file holds in its extended
+// attribute; nil when it has none.
+func (j *journal) loadAttr(id string) (*pendingFile, error) {
+	data := j.path(id, ".data")
+	b, err := getXattr(data, recordAttr)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("journal record of %s: %w", data, err)
+	}
+	return &pendingFile{record: r, data: data}, nil
+}
+
+// getXattr returns the extended attribute name of path; nil when the
+// file has none of that name, or the file system no such attributes.
+func getXattr(path, name string) ([]byte, error) {
+	for {
+		n, err := unix.Getxattr(path, name, nil)
+		if errors.Is(err, unix.ENODATA) || errors.Is(err, unix.ENOTSUP) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read journal record of %s: %w", path, err)
+		}
+		buf := make([]byte, n)
+		k, err := unix.Getxattr(path, name, buf)
+		if errors.Is(err, unix.ERANGE) {
+			continue // it grew meanwhile
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read journal record of %s: %w", path, err)
+		}
+		return buf[:k], nil
+	}
 }
 
 // load reads the record id; nil when its data is gone.

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/disk"
 )
@@ -249,4 +251,75 @@ func crashChild(t *testing.T, env string) {
 	}
 	os.Stdout.WriteString("mounted\n")
 	select {}
+}
+
+// journalRecords returns the records of the staged files in a staging
+// dir, as the next mount would find them.
+func journalRecords(t *testing.T, staging string) []record {
+	t.Helper()
+	j := &journal{dir: staging, xattr: hasUserXattr(staging)}
+	ents, err := os.ReadDir(staging)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []record
+	for _, e := range ents {
+		if id, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			if p, err := j.load(id); err == nil && p != nil {
+				out = append(out, p.record)
+			}
+		}
+		if id, ok := strings.CutSuffix(e.Name(), ".data"); ok {
+			if p, err := j.loadAttr(id); err == nil && p != nil {
+				out = append(out, p.record)
+			}
+		}
+	}
+	return out
+}
+
+// TestDamagedAttributeRecordSetAside mounts over a staging dir holding a
+// staged file whose record, in its extended attribute, cannot be read: the
+// mount starts and the staged content is kept under another name.
+func TestDamagedAttributeRecordSetAside(t *testing.T) {
+	st := newStore(t)
+	staging := t.TempDir()
+	if !hasUserXattr(staging) {
+		t.Skip("no user extended attributes in", staging)
+	}
+	data := filepath.Join(staging, "bad.data")
+	os.WriteFile(data, []byte("someone's work"), 0o600)
+	if err := unix.Setxattr(data, recordAttr, []byte("\x00 not json"), 0); err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := mountStore(t, st, Options{StagingDir: staging})
+	if err := fsys.Unmount(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(data + damagedSuffix); err != nil || string(b) != "someone's work" {
+		t.Fatalf("staged content set aside: %q %v", b, err)
+	}
+}
+
+// TestRecordsKeptInAttributes checks that where the staging dir takes
+// extended attributes, a staged file's record is one: the staging dir
+// holds no record files.
+func TestRecordsKeptInAttributes(t *testing.T) {
+	staging := t.TempDir()
+	if !hasUserXattr(staging) {
+		t.Skip("no user extended attributes in", staging)
+	}
+	st := newGatedStore(t)
+	_, dir := mountStore(t, st, Options{StagingDir: staging})
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	<-st.started // the upload is held: the record stays
+	if recs := journalRecords(t, staging); len(recs) != 1 || recs[0].Key != "f" {
+		t.Fatalf("records %+v, want f's", recs)
+	}
+	if files, _ := filepath.Glob(filepath.Join(staging, "*.json")); len(files) != 0 {
+		t.Fatalf("record files %v beside records in attributes", files)
+	}
+	st.open()
 }

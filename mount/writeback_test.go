@@ -2,7 +2,6 @@ package mount
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -188,7 +187,7 @@ func TestUploadFailureSurfaces(t *testing.T) {
 	if err := f.Sync(); !errors.Is(err, syscall.EIO) {
 		t.Errorf("fsync while the store fails: %v, want EIO", err)
 	}
-	if recs, _ := filepath.Glob(filepath.Join(staging, "*.json")); len(recs) != 1 {
+	if recs := journalRecords(t, staging); len(recs) != 1 {
 		t.Errorf("journal records while the upload fails: %v", recs)
 	}
 	st.fail.Store(false)
@@ -310,19 +309,11 @@ func TestAttrsOfOpenFileJournaledAtClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-st.started // the upload is held: the record stays
-	recs, _ := filepath.Glob(filepath.Join(staging, "*.json"))
+	recs := journalRecords(t, staging)
 	if len(recs) != 1 {
 		t.Fatalf("journal records %v, want one", recs)
 	}
-	b, err := os.ReadFile(recs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	if r.Mode&0o7777 != 0o640 || r.UID != 1234 || r.GID != 5678 {
+	if r := recs[0]; r.Mode&0o7777 != 0o640 || r.UID != 1234 || r.GID != 5678 {
 		t.Errorf("journal record %+v, want mode 0640, owner 1234:5678", r)
 	}
 	st.open()
