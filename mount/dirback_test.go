@@ -18,7 +18,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/cairnfs/cairn/objstore"
-	"github.com/cairnfs/cairn/objstore/disk"
 )
 
 // failingMarkers fails the PutObjects of directory markers while fail
@@ -180,11 +179,11 @@ func TestRenameNewDirectory(t *testing.T) {
 // marker was stored: the next mount stores the marker with them.
 func TestKillRecoversDirectory(t *testing.T) {
 	if v := os.Getenv(crashChildEnv); v != "" {
-		slowCrashChild(t, v)
+		crashChild(t, v)
 		return
 	}
 	storeDir, staging, mnt := t.TempDir(), t.TempDir(), t.TempDir()
-	cmd := startCrashChild(t, "^TestKillRecoversDirectory$", storeDir+"|"+staging+"|"+mnt, mnt)
+	cmd := startCrashChild(t, "^TestKillRecoversDirectory$", storeDir+"|"+staging+"|"+mnt+"|slow", mnt)
 	d := filepath.Join(mnt, "d")
 	if err := os.Mkdir(d, 0o700); err != nil {
 		t.Fatal(err)
@@ -196,23 +195,8 @@ func TestKillRecoversDirectory(t *testing.T) {
 	if err := os.Chmod(d, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
-		t.Fatalf("unmount the dead mount: %v", err)
-	}
-	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if exists(t, st, "d/") {
-		t.Fatal("marker stored before the kill: the test proves nothing")
-	}
-	fsys, dir := mountStore(t, st, Options{StagingDir: staging})
-	if got := fsys.Recovered(); !slices.Equal(got, []string{"d/"}) {
-		t.Errorf("Recovered() = %v", got)
-	}
+	st, fsys, dir := killAndRecover(t, cmd, nil, storeDir, staging, mnt, "d/")
+	recovered(t, fsys, "d/")
 	_, info := get(t, st, "d/")
 	if m := info.UserMetadata; m["mode"] != strconv.Itoa(syscall.S_IFDIR|0o750) || m["mtime"] != "1600000000" {
 		t.Errorf("recovered marker metadata %v", m)
@@ -223,25 +207,6 @@ func TestKillRecoversDirectory(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, "d")); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o750 {
 		t.Errorf("stat d: %v %v", fi, err)
 	}
-}
-
-// slowCrashChild is crashChild with uploads due an hour after a change:
-// nothing is stored before the kill.
-func slowCrashChild(t *testing.T, env string) {
-	parts := strings.Split(env, "|")
-	st, err := disk.Open(parts[0], disk.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateBucket(context.Background(), testBucket, objstore.CreateBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	opts := Options{Bucket: testBucket, StagingDir: parts[1], Logger: quietLogger(), WriteBackDelay: time.Hour}
-	if _, err := Mount(context.Background(), st, parts[2], opts); err != nil {
-		t.Fatal(err)
-	}
-	os.Stdout.WriteString("mounted\n")
-	select {}
 }
 
 // TestFileTimedWhileOpenStoredAtOnce writes a file and sets its times

@@ -35,6 +35,10 @@ type FS struct {
 
 	wbSem chan struct{}  // bounds the background uploads at once
 	wbWG  sync.WaitGroup // background uploads scheduled and not ended
+	// leaving is closed when unmounting begins: uploads waiting out
+	// Options.WriteBackDelay start at once.
+	leaving   chan struct{}
+	leaveOnce sync.Once
 
 	passthroughOpens atomic.Int64 // opens the kernel reads from the disk cache
 
@@ -63,7 +67,7 @@ func Mount(ctx context.Context, store objstore.Store, dir string, opts Options) 
 	f := &FS{
 		store: store, opts: opts, log: opts.Logger, journal: j, start: time.Now(),
 		dirty: map[*node]struct{}{}, pendingKeys: map[string]*node{}, warned: map[string]bool{},
-		wbSem: make(chan struct{}, opts.WriteBackConcurrency),
+		wbSem: make(chan struct{}, opts.WriteBackConcurrency), leaving: make(chan struct{}),
 	}
 	if err := f.recover(ctx); err != nil {
 		j.close()
@@ -114,6 +118,7 @@ func (f *FS) Wait() {
 // Unmount stores every file with content not stored yet, then unmounts.
 // A file that fails to upload stays journaled for the next Mount.
 func (f *FS) Unmount() error {
+	f.leave()
 	ferr := f.flushAll(context.Background())
 	if err := f.server.Unmount(); err != nil {
 		return fmt.Errorf("unmount: %w", err)

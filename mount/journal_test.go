@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -130,25 +131,8 @@ func TestKillRecovery(t *testing.T) {
 	if _, err := f.WriteString("written before the kill"); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	f.Close() // the mount is dead: this fails, and stores nothing
-	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
-		t.Fatalf("unmount the dead mount: %v", err)
-	}
-
-	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if exists(t, st, "wip.txt") {
-		t.Fatal("wip.txt stored before the crash: the test proves nothing")
-	}
-	fsys, _ := mountStore(t, st, Options{StagingDir: staging})
-	if got := fsys.Recovered(); !slices.Equal(got, []string{"wip.txt"}) {
-		t.Errorf("Recovered() = %v", got)
-	}
+	st, fsys, _ := killAndRecover(t, cmd, f, storeDir, staging, mnt, "wip.txt")
+	recovered(t, fsys, "wip.txt")
 	if b, _ := get(t, st, "wip.txt"); string(b) != "written before the kill" {
 		t.Errorf("stored %q", b)
 	}
@@ -173,22 +157,7 @@ func TestKillRecoversClosedFiles(t *testing.T) {
 			t.Fatalf("write and close %s: %v", name, err)
 		}
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
-		t.Fatalf("unmount the dead mount: %v", err)
-	}
-	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	for name := range want {
-		if exists(t, st, name) {
-			t.Fatalf("%s stored before the kill: the test proves nothing", name)
-		}
-	}
-	fsys, _ := mountStore(t, st, Options{StagingDir: staging})
+	st, fsys, _ := killAndRecover(t, cmd, nil, storeDir, staging, mnt, "one.txt", "dir/two.txt")
 	// dir's marker is written back too: stored before the kill or now.
 	got := slices.DeleteFunc(fsys.Recovered(), func(p string) bool { return p == "dir/" })
 	slices.Sort(got)
@@ -207,6 +176,42 @@ func TestKillRecoversClosedFiles(t *testing.T) {
 
 // startCrashChild runs test as a child mount process with env for
 // crashChild and returns once it has mounted on mnt.
+// killAndRecover kills the child mount cmd (closing f, if any, once it
+// is dead, which stores nothing), detaches its mount point, and mounts its
+// store and staging dir here; keys must not have been stored before. It
+// returns the store, the new mount and its mount point.
+func killAndRecover(t *testing.T, cmd *exec.Cmd, f *os.File, storeDir, staging, mnt string, keys ...string) (objstore.Store, *FS, string) {
+	t.Helper()
+	cmd.Process.Kill()
+	cmd.Wait()
+	if f != nil {
+		f.Close()
+	}
+	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
+		t.Fatalf("unmount the dead mount: %v", err)
+	}
+	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, key := range keys {
+		if exists(t, st, key) {
+			t.Fatalf("%s stored before the kill: the test proves nothing", key)
+		}
+	}
+	fsys, dir := mountStore(t, st, Options{StagingDir: staging})
+	return st, fsys, dir
+}
+
+// recovered checks that a mount recovered exactly keys.
+func recovered(t *testing.T, fsys *FS, keys ...string) {
+	t.Helper()
+	if got := fsys.Recovered(); !slices.Equal(got, keys) {
+		t.Errorf("Recovered() = %v, want %v", got, keys)
+	}
+}
+
 func startCrashChild(t *testing.T, test, env, mnt string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run="+test)
@@ -229,8 +234,9 @@ func startCrashChild(t *testing.T, test, env, mnt string) *exec.Cmd {
 	return cmd
 }
 
-// crashChild mounts, reports it and waits to be killed. It opens no
-// file of its own mount: a process that dies with one open would wait
+// crashChild mounts, reports it and waits to be killed; an env ending in
+// "|hold" or "|slow" holds its uploads or delays them by an hour. It opens
+// no file of its own mount: a process that dies with one open would wait
 // forever for its own answer to the kernel's flush.
 func crashChild(t *testing.T, env string) {
 	parts := strings.Split(env, "|")
@@ -242,10 +248,14 @@ func crashChild(t *testing.T, env string) {
 		t.Fatal(err)
 	}
 	var mounted objstore.Store = st
-	if len(parts) > 3 && parts[3] == "hold" {
+	opts := Options{Bucket: testBucket, StagingDir: parts[1], Logger: quietLogger()}
+	switch mode := parts[len(parts)-1]; mode {
+	case "hold": // the store holds every upload
 		mounted = &gatedStore{Store: st, gate: make(chan struct{}), started: make(chan string, 100)}
+	case "slow": // uploads are due an hour after a change
+		opts.WriteBackDelay = time.Hour
 	}
-	_, err = Mount(context.Background(), mounted, parts[2], Options{Bucket: testBucket, StagingDir: parts[1], Logger: quietLogger()})
+	_, err = Mount(context.Background(), mounted, parts[2], opts)
 	if err != nil {
 		t.Fatal(err)
 	}

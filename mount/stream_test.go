@@ -5,11 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
-	"slices"
-	"syscall"
 	"testing"
-
-	"github.com/cairnfs/cairn/objstore/disk"
 )
 
 // writeInPieces writes data to a new file of the mount in order, in
@@ -119,24 +115,8 @@ func TestKillRecoversStreamedFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	f.Close() // the mount is dead: this fails, and stores nothing
-	if err := syscall.Unmount(mnt, syscall.MNT_DETACH); err != nil {
-		t.Fatalf("unmount the dead mount: %v", err)
-	}
-	st, err := disk.Open(storeDir, disk.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if exists(t, st, "big") {
-		t.Fatal("big stored before the kill: the test proves nothing")
-	}
-	fsys, _ := mountStore(t, st, Options{StagingDir: staging})
-	if got := fsys.Recovered(); !slices.Equal(got, []string{"big"}) {
-		t.Errorf("Recovered() = %v", got)
-	}
+	st, fsys, _ := killAndRecover(t, cmd, f, storeDir, staging, mnt, "big")
+	recovered(t, fsys, "big")
 	if b, _ := get(t, st, "big"); !bytes.Equal(b, data) {
 		t.Errorf("stored %d bytes that differ from the %d written", len(b), len(data))
 	}

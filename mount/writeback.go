@@ -46,7 +46,8 @@ type uploadJob struct {
 // after Options.WriteBackDelay: what a program does right after closing
 // a file (rsync sets its times) goes up with it, in one upload. A file
 // whose mtime was set through an open handle (tar and cp -p set the
-// times last, before closing) starts at once.
+// times last, before closing) starts at once, as does every upload once
+// unmounting begins.
 func (n *node) scheduleLocked() {
 	if !n.dirty || n.removed || n.queued {
 		return
@@ -56,12 +57,26 @@ func (n *node) scheduleLocked() {
 	n.timed = false
 	f := n.fsys
 	f.wbWG.Add(1)
-	if d := f.opts.WriteBackDelay; d > 0 && !timed {
-		time.AfterFunc(d, func() { f.writeBackOne(n) })
-		return
+	d := f.opts.WriteBackDelay
+	if timed {
+		d = 0
 	}
-	go f.writeBackOne(n)
+	go func() {
+		if d > 0 {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-f.leaving:
+			}
+		}
+		f.writeBackOne(n)
+	}()
 }
+
+// leave starts the uploads waiting out the write-back delay: the mount is
+// being unmounted, which waits for them.
+func (f *FS) leave() { f.leaveOnce.Do(func() { close(f.leaving) }) }
 
 // writeBackOne uploads n once a place in the pool is free, and drops
 // its staged content when it is stored and closed.
@@ -237,6 +252,7 @@ func (f *FS) syncBelow(ctx context.Context, prefix string) syscall.Errno {
 // drain stores what is left once the kernel let go of the mount, and
 // waits for the background uploads to end.
 func (f *FS) drain() {
+	f.leave()
 	f.mu.Lock()
 	f.draining = true // no retry adds to wbWG once it is waited for
 	f.mu.Unlock()
