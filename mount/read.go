@@ -89,12 +89,12 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, toErrno(err)
 		}
-		return fuse.ReadResultData(dest[:k]), 0
+		return dataResult(dest[:k]), 0
 	}
 	a, key := n.a, n.key()
 	n.mu.Unlock()
 	if off >= a.size {
-		return fuse.ReadResultData(nil), 0
+		return dataResult(nil), 0
 	}
 	p := dest[:min(int64(len(dest)), a.size-off)]
 	var k int
@@ -113,7 +113,7 @@ func (n *node) Read(ctx context.Context, f fs.FileHandle, dest []byte, off int64
 		n.fsys.log.Warn("read failed", "key", key, "offset", off, "err", err)
 		return nil, toErrno(err)
 	}
-	return fuse.ReadResultData(p[:k]), 0
+	return dataResult(p[:k]), 0
 }
 
 // cachedResult answers a read with bytes read through the block cache,
@@ -134,6 +134,23 @@ func (r cachedResult) Done() { r.b.Release() }
 // otherwise first try to splice it (which only a file can be) and fall
 // back after several system calls.
 func (r cachedResult) Slices() ([][]byte, fuse.Status) { return [][]byte{r.b.Data()}, fuse.OK }
+
+// dataResult answers a read with bytes of the reader's own buffer, sent
+// with a single writev like cachedResult: go-fuse would otherwise first
+// try to splice them (which fails, and logs it, for a reply of 1 MiB).
+type dataResult []byte
+
+// Bytes returns the bytes read.
+func (r dataResult) Bytes([]byte) ([]byte, fuse.Status) { return r, fuse.OK }
+
+// Size returns the number of bytes read.
+func (r dataResult) Size() int { return len(r) }
+
+// Done does nothing: the buffer is go-fuse's.
+func (r dataResult) Done() {}
+
+// Slices returns the bytes read as one slice.
+func (r dataResult) Slices() ([][]byte, fuse.Status) { return [][]byte{r}, fuse.OK }
 
 // readAt fills p from offset off of the version of key that a describes.
 func (f *FS) readAt(ctx context.Context, key string, a attrs, p []byte, off int64) (int, error) {
