@@ -49,10 +49,7 @@ func TestEditReusesParts(t *testing.T) {
 	}
 	copy(ref[6<<20+5:], "edited")
 	settle(t, fsys)
-	b, info := get(t, st, "big")
-	if !bytes.Equal(b, ref) || info.PartsCount != 4 {
-		t.Errorf("stored %d bytes in %d parts; equal to the edit: %v", len(b), info.PartsCount, bytes.Equal(b, ref))
-	}
+	storedInParts(t, st, "big", ref, 4)
 	if s, c := st.sent.Load(), st.copied.Load(); s != 1 || c != 3 {
 		t.Errorf("sent %d parts and copied %d, want 1 and 3", s, c)
 	}
@@ -102,10 +99,7 @@ func TestSequentialWriteUploadsEarly(t *testing.T) {
 		t.Fatal(err)
 	}
 	settle(t, fsys)
-	b, info := get(t, st, "seq")
-	if !bytes.Equal(b, ref) || info.PartsCount != 3 {
-		t.Errorf("stored %d bytes in %d parts; equal: %v", len(b), info.PartsCount, bytes.Equal(b, ref))
-	}
+	storedInParts(t, st, "seq", ref, 3)
 	if s := st.sent.Load(); s != 3 {
 		t.Errorf("sent %d parts, want 3 (each once)", s)
 	}

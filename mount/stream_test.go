@@ -61,13 +61,7 @@ func TestStreamedWritesOfAnySize(t *testing.T) {
 			data := noise(int(4*c.partSize)+12345, 7)
 			writeInPieces(t, filepath.Join(dir, "big"), data, c.sizes...)
 			settle(t, fsys)
-			b, info := get(t, st, "big")
-			if !bytes.Equal(b, data) {
-				t.Fatalf("stored %d bytes that differ from the %d written", len(b), len(data))
-			}
-			if info.PartsCount != 5 {
-				t.Errorf("stored in %d parts, want 5", info.PartsCount)
-			}
+			storedInParts(t, st, "big", data, 5)
 		})
 	}
 }

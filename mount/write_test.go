@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cairnfs/cairn/objstore"
 )
 
 func TestWriteStoresBytesAndMetadata(t *testing.T) {
@@ -41,12 +43,16 @@ func TestLargeWriteGoesMultipart(t *testing.T) {
 		t.Fatal(err)
 	}
 	settle(t, fsys)
-	b, info := get(t, st, "big")
-	if !bytes.Equal(b, data) {
-		t.Errorf("stored %d bytes differ from the %d written", len(b), len(data))
-	}
-	if info.PartsCount != 3 {
-		t.Errorf("stored in %d parts, want 3", info.PartsCount)
+	storedInParts(t, st, "big", data, 3)
+}
+
+// storedInParts checks that the store holds want as key, uploaded in
+// parts parts.
+func storedInParts(t *testing.T, st objstore.Store, key string, want []byte, parts int) {
+	t.Helper()
+	b, info := get(t, st, key)
+	if !bytes.Equal(b, want) || info.PartsCount != parts {
+		t.Errorf("%s stored as %d bytes in %d parts, want %d in %d; equal: %v", key, len(b), info.PartsCount, len(want), parts, bytes.Equal(b, want))
 	}
 }
 

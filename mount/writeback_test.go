@@ -223,14 +223,7 @@ func TestFsyncOfRootStoresEverything(t *testing.T) {
 		<-st.started
 		st.open()
 	}()
-	root, err := os.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	if err := root.Sync(); err != nil {
-		t.Fatalf("fsync of the root: %v", err)
-	}
+	syncPath(t, dir)
 	for _, key := range want {
 		if b, _ := get(t, st, key); string(b) != key && !strings.HasSuffix(key, "/") {
 			t.Errorf("%s stored as %q when the root's fsync returned", key, b)
