@@ -37,6 +37,36 @@ func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
+// noticeLogger returns a quiet logger that sends on the channel each
+// time it logs msg: a test waits there for the mount to have acted,
+// where the store alone only tells that it was asked.
+func noticeLogger(msg string) (*slog.Logger, <-chan struct{}) {
+	h := &noticeHandler{Handler: quietLogger().Handler(), msg: msg, seen: make(chan struct{}, 100)}
+	return slog.New(h), h.seen
+}
+
+// noticeHandler is noticeLogger's handler.
+type noticeHandler struct {
+	slog.Handler
+	msg  string
+	seen chan struct{}
+}
+
+func (h *noticeHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.seen <- struct{}{}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h *noticeHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &noticeHandler{Handler: h.Handler.WithAttrs(as), msg: h.msg, seen: h.seen}
+}
+
+func (h *noticeHandler) WithGroup(name string) slog.Handler {
+	return &noticeHandler{Handler: h.Handler.WithGroup(name), msg: h.msg, seen: h.seen}
+}
+
 // mountStore mounts the test bucket of st on a temp dir, unmounting it
 // when the test ends (lazily when the test failed).
 func mountStore(t *testing.T, st objstore.Store, opts Options) (*FS, string) {

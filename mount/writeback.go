@@ -102,6 +102,10 @@ func (f *FS) writeBackOne(n *node) {
 	}
 }
 
+// retryMessage is logged when a failed background upload is to be tried
+// again.
+const retryMessage = "upload failed: trying again later"
+
 // retryLaterLocked schedules another background upload of a node whose
 // upload failed, after a delay that doubles with each failure in a row,
 // unless the mount is being unmounted (Unmount stores what is left).
@@ -112,7 +116,7 @@ func (n *node) retryLaterLocked() {
 	n.retries++
 	delay := min(retryFirst<<min(n.retries-1, 10), retryMax)
 	f := n.fsys
-	f.log.Warn("upload failed: trying again later", "key", n.key(), "in", delay)
+	f.log.Warn(retryMessage, "key", n.key(), "in", delay)
 	time.AfterFunc(delay, func() {
 		n.mu.Lock()
 		defer n.mu.Unlock()

@@ -166,12 +166,13 @@ func TestUploadFailureSurfaces(t *testing.T) {
 	st.open()
 	st.fail.Store(true)
 	staging := t.TempDir()
-	fsys, dir := mountStore(t, st, Options{StagingDir: staging})
+	log, retrying := noticeLogger(retryMessage)
+	fsys, dir := mountStore(t, st, Options{StagingDir: staging, Logger: log})
 	p := filepath.Join(dir, "f")
 	if err := os.WriteFile(p, []byte("keep me"), 0o644); err != nil {
 		t.Fatalf("close before the upload: %v", err)
 	}
-	<-st.failed
+	<-retrying // the mount has taken the failure in, not just the store made it
 	f, err := os.Open(p)
 	if err != nil {
 		t.Fatal(err)
