@@ -28,6 +28,9 @@ type app struct {
 	// args is the command line as cairn parsed it (for a command that
 	// starts itself again in the background).
 	args []string
+	// globalGiven tells whether the command line gave the flag every
+	// command takes (--data, --endpoint...) of that name.
+	globalGiven func(name string) bool
 	// remote, when its endpoint is set, points the commands at an S3
 	// endpoint instead of the embedded store.
 	remote remoteFlags

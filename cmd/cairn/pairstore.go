@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/sync/pair"
@@ -14,7 +13,7 @@ import (
 // endpoint, or the embedded store in its data directory. --endpoint or
 // --data given on the command line win over the pair's record.
 func (a *app) withPairStore(ctx context.Context, p pair.Pair, fn func(objstore.Store) error) error {
-	if flagGiven(a.args, "endpoint") || flagGiven(a.args, "data") {
+	if a.globalGiven("endpoint") || a.globalGiven("data") {
 		return a.withStore(ctx, fn)
 	}
 	b := *a
@@ -31,18 +30,4 @@ func (a *app) withPairStore(ctx context.Context, p pair.Pair, fn func(objstore.S
 		return &verbatimError{fmt.Errorf("%s; while it runs, reach the store through its S3 endpoint with --endpoint", le.Error())}
 	}
 	return err
-}
-
-// flagGiven tells whether the long flag --name appears in args, before
-// a "--" that ends the flags.
-func flagGiven(args []string, name string) bool {
-	for _, arg := range args {
-		if arg == "--" {
-			return false
-		}
-		if arg == "--"+name || strings.HasPrefix(arg, "--"+name+"=") {
-			return true
-		}
-	}
-	return false
 }

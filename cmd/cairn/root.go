@@ -53,6 +53,7 @@ like the aws CLI's "s3" ones. Objects are named by s3://bucket/key URLs.`,
 	root.PersistentFlags().StringVar(&a.dataDir, "data", defaultDataDir(a.getenv, os.Getuid()),
 		"data directory of the embedded store ($CAIRN_DATA overrides the default)")
 	pf := root.PersistentFlags()
+	a.globalGiven = pf.Changed
 	pf.StringVar(&a.remote.endpoint, "endpoint", a.getenv("CAIRN_ENDPOINT"),
 		"work on this S3 endpoint (e.g. http://127.0.0.1:9000, https://s3.amazonaws.com) instead of the embedded store ($CAIRN_ENDPOINT)")
 	pf.StringVar(&a.remote.region, "region", "", "region of --endpoint (default: the AWS configuration's, else us-east-1)")
