@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"time"
+
+	"github.com/cairnfs/cairn/internal/sdnotify"
 )
 
 // DefaultStopTimeout bounds how long a stopping sync lets the pass in
@@ -42,6 +44,8 @@ type Daemon struct {
 	socket     string
 	metricsURL atomic.Pointer[string]
 	internalS3 atomic.Pointer[string]
+	// stopping is set once systemd was told the daemon stops.
+	stopping atomic.Bool
 }
 
 // New prepares a daemon for cfg; Run starts it.
@@ -89,7 +93,10 @@ func New(cfg *Config, opts Options) (*Daemon, error) {
 
 // Run starts the control socket, the metrics server and every unit, and
 // serves until ctx ends; then it stops the units (syncs finish their pass
-// in flight, mounts flush and unmount), and closes the stores.
+// in flight, mounts flush and unmount), and closes the stores. Under
+// systemd (NOTIFY_SOCKET) it sends READY=1 once each unit came up or
+// failed, STOPPING=1 when it begins to stop, and watchdog pings when the
+// unit asks for them.
 func (d *Daemon) Run(ctx context.Context) (err error) {
 	ln, err := listenSocket(d.socket)
 	if err != nil {
@@ -112,11 +119,14 @@ func (d *Daemon) Run(ctx context.Context) (err error) {
 		d.env.log.Info("serving metrics", "url", "http://"+addr+"/metrics")
 	}
 	defer d.stopUnits()
+	defer sdnotify.StartWatchdog()()
 	internalDone := make(chan struct{})
 	go func() { defer close(internalDone); d.serveInternal(d.sup.ctx) }()
-	d.sup.apply(cfg.specs())
+	settled := d.sup.apply(cfg.specs())
 	d.env.log.Info("daemon started", "config", cfg.Path, "socket", d.socket, "data", cfg.Data)
+	d.notifyReady(ctx, settled, "")
 	<-ctx.Done()
+	d.notifyStopping()
 	d.env.log.Info("stopping: flushing mounts and finishing sync passes")
 	d.sup.shutdown()
 	d.stopUnits()
@@ -132,17 +142,34 @@ func (d *Daemon) Run(ctx context.Context) (err error) {
 // removed ones stop, changed ones restart, the others keep running. A
 // config with mistakes changes nothing. The data directory, the socket
 // and the metrics address keep their values until the daemon restarts.
+// Under systemd it sends RELOADING=1, then READY=1 once the units it
+// started came up or failed (or at once when the config is refused).
 func (d *Daemon) Reload() error {
+	if d.stopping.Load() {
+		return errors.New("the daemon is stopping")
+	}
+	d.notified(sdnotify.Reloading())
+	settled, err := d.reload()
+	if err != nil {
+		d.notifyReady(d.sup.ctx, nil, "reload refused: "+err.Error())
+		return err
+	}
+	d.notifyReady(d.sup.ctx, settled, "")
+	return nil
+}
+
+// reload applies the config file again and returns what apply does.
+func (d *Daemon) reload() (<-chan struct{}, error) {
 	old := d.cfg.Load()
 	cfg, err := LoadConfig(old.Path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.Data == "" {
 		cfg.Data = d.opts.Data
 	}
 	if abs, _ := filepath.Abs(cfg.Data); abs != old.Data {
-		return fmt.Errorf("%s: data changed from %s to %s: restart the daemon to change it", cfg.Path, old.Data, abs)
+		return nil, fmt.Errorf("%s: data changed from %s to %s: restart the daemon to change it", cfg.Path, old.Data, abs)
 	}
 	cfg.Data = old.Data
 	if cfg.Socket != "" && cfg.Socket != old.Socket || cfg.Metrics != "" && d.opts.Metrics == "" && cfg.Metrics != old.Metrics {
@@ -150,9 +177,9 @@ func (d *Daemon) Reload() error {
 	}
 	cfg.Socket, cfg.Metrics = old.Socket, old.Metrics
 	d.cfg.Store(cfg)
-	d.sup.apply(cfg.specs())
+	settled := d.sup.apply(cfg.specs())
 	d.env.log.Info("config reloaded", "config", cfg.Path)
-	return nil
+	return settled, nil
 }
 
 // Status reports the daemon and each of its units.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cairnfs/cairn/objstore"
@@ -23,6 +24,8 @@ type testDaemon struct {
 	c      *Client
 	config string
 	head   string
+	// stop stops the daemon and waits for it; the test's cleanup calls it too.
+	stop func()
 }
 
 func startDaemon(t *testing.T, body string, buckets ...string) *testDaemon {
@@ -44,12 +47,13 @@ func startDaemon(t *testing.T, body string, buckets ...string) *testDaemon {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- td.d.Run(ctx) }()
-	t.Cleanup(func() {
+	td.stop = sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("daemon run: %v", err)
 		}
 	})
+	t.Cleanup(td.stop)
 	td.c = NewClient(filepath.Join(dir, "c.sock"))
 	return td
 }

@@ -10,7 +10,9 @@ import (
 // RunWithSignals runs the daemon until ctx ends or SIGINT or SIGTERM
 // arrives, which stops it gracefully; SIGHUP reloads the config. A second
 // SIGINT or SIGTERM calls exit at once: the mounts' journals keep what
-// was written, and the next start stores it.
+// was written, and the next start stores it. Reloads run one at a time
+// beside the signal loop (a SIGHUP during one asks for one more), so that
+// a reload waiting for a slow mount to come up does not hold up a stop.
 func (d *Daemon) RunWithSignals(ctx context.Context, exit func(code int)) error {
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -19,6 +21,8 @@ func (d *Daemon) RunWithSignals(ctx context.Context, exit func(code int)) error 
 	defer cancel()
 	done := make(chan struct{})
 	defer close(done)
+	reload := make(chan struct{}, 1)
+	go d.reloadOnRequest(reload, done)
 	go func() {
 		stopping := false
 		for {
@@ -28,8 +32,9 @@ func (d *Daemon) RunWithSignals(ctx context.Context, exit func(code int)) error 
 			case s := <-sig:
 				switch {
 				case s == syscall.SIGHUP:
-					if err := d.Reload(); err != nil {
-						d.env.log.Error("reload refused; the running config stays", "err", err)
+					select {
+					case reload <- struct{}{}:
+					default: // one is pending already
 					}
 				case stopping:
 					d.env.log.Warn("second signal: exiting now", "signal", s.String())
@@ -43,4 +48,18 @@ func (d *Daemon) RunWithSignals(ctx context.Context, exit func(code int)) error 
 		}
 	}()
 	return d.Run(ctx)
+}
+
+// reloadOnRequest reloads the config on each request until done.
+func (d *Daemon) reloadOnRequest(requests <-chan struct{}, done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-requests:
+			if err := d.Reload(); err != nil {
+				d.env.log.Error("reload refused; the running config stays", "err", err)
+			}
+		}
+	}
 }

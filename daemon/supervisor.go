@@ -47,6 +47,9 @@ type entry struct {
 	held string
 	// stopErr is what the unit's last stop failed with.
 	stopErr error
+	// settled is called once the unit first leaves StateStarting: it
+	// came up, failed, or was stopped.
+	settled func()
 }
 
 func newSupervisor(ctx context.Context, e *env) *supervisor {
@@ -55,7 +58,9 @@ func newSupervisor(ctx context.Context, e *env) *supervisor {
 
 // apply makes the running units those of specs: removed and changed
 // units stop, then changed and added ones start; the rest keep running.
-func (s *supervisor) apply(specs []spec) {
+// The channel it returns is closed once each unit it started has come
+// up, failed, or been stopped.
+func (s *supervisor) apply(specs []spec) <-chan struct{} {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	want := map[string]spec{}
@@ -72,6 +77,7 @@ func (s *supervisor) apply(specs []spec) {
 	}
 	s.mu.Unlock()
 	s.stopAll(stop)
+	var starting sync.WaitGroup
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.order = s.order[:0]
@@ -80,11 +86,15 @@ func (s *supervisor) apply(specs []spec) {
 		if _, ok := s.entries[sp.name]; ok {
 			continue
 		}
-		e := &entry{spec: sp, u: sp.build(s.env)}
+		starting.Add(1)
+		e := &entry{spec: sp, u: sp.build(s.env), settled: sync.OnceFunc(starting.Done)}
 		s.entries[sp.name] = e
 		s.start(e)
 		s.log.Info("unit started", "kind", sp.kind, "name", sp.name)
 	}
+	settled := make(chan struct{})
+	go func() { starting.Wait(); close(settled) }()
+	return settled
 }
 
 // start runs e in the background; s.mu is held.
@@ -148,6 +158,9 @@ func (s *supervisor) setState(e *entry, state, lastErr string) {
 		e.since = time.Now()
 	}
 	e.state, e.lastErr = state, lastErr
+	if state != StateStarting && e.settled != nil {
+		e.settled()
+	}
 }
 
 // stopAll stops entries, syncs first, then mounts, then servers; each

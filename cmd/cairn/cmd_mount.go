@@ -17,6 +17,7 @@ import (
 
 	"github.com/cairnfs/cairn/cache"
 	"github.com/cairnfs/cairn/daemon"
+	"github.com/cairnfs/cairn/internal/sdnotify"
 	"github.com/cairnfs/cairn/mount"
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/embedded"
@@ -208,6 +209,7 @@ func (a *app) mountForeground(ctx context.Context, target, dir string, f mountFl
 			fmt.Fprintf(a.stderr, "cairn: mount: stored %s, written before the last mount ended and not stored then\n", p)
 		}
 		reportReady(nil)
+		defer a.ready(fmt.Sprintf("mounted %s on %s", target, dir))()
 		return waitUnmount(fsys)
 	})
 }
@@ -247,7 +249,8 @@ func (a *app) serveAlongside(st objstore.Store, addr string) (stop func(), err e
 }
 
 // waitUnmount serves until the file system is unmounted (cairn unmount,
-// umount) or the process is told to stop, which flushes and unmounts.
+// umount) or the process is told to stop, which flushes and unmounts
+// (and tells systemd it stops, when it runs the mount).
 func waitUnmount(fsys *mount.FS) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
@@ -258,6 +261,7 @@ func waitUnmount(fsys *mount.FS) error {
 	case <-done:
 		return nil
 	case <-sig:
+		sdnotify.Stopping("storing what is written, then unmounting")
 		return fsys.Unmount()
 	}
 }

@@ -85,6 +85,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 		}
 		fmt.Fprintf(a.stdout, "endpoint: %s://%s\naccess key: %s\ndata: %s\n", scheme, ln.Addr(), root.AccessKey, a.dataDir)
 		srv := es.Server(s3api.Config{Region: f.region, Domains: f.domains, Root: root, Logger: a.logger})
+		defer a.ready(fmt.Sprintf("serving S3 on %s://%s", scheme, ln.Addr()))()
 		return srv.Serve(ctx, ln, tls)
 	})
 }

@@ -278,6 +278,7 @@ func (a *app) runSync(ctx context.Context, st objstore.Store, p pair.Pair, f syn
 	}
 	e := engine.New(wst, p, db, opts)
 	fmt.Fprintf(a.stderr, "cairn: syncing %s with %s (%s); Ctrl-C stops\n", p.Local, p.Remote(), p.Mode)
+	defer a.ready(fmt.Sprintf("syncing %s with %s (%s)", p.Local, p.Remote(), p.Mode))()
 	return e.Run(ctx, func(s engine.Summary, err error) { rep.passDone(s, err) })
 }
 

@@ -39,6 +39,7 @@ func TestSystemdUnitRunsDaemonWithConfig(t *testing.T) {
 		unit := render(t, systemdUnit(user), "/usr/bin/cairn", "/etc/cairn/cairn.yaml")
 		for _, want := range []string{
 			`ExecStart=/usr/bin/cairn "daemon" "--config" "/etc/cairn/cairn.yaml"`,
+			"Type=notify", "NotifyAccess=main", "TimeoutStartSec=300",
 			"KillSignal=SIGTERM", "Restart=on-failure", "TimeoutStopSec=300",
 			`Environment="XDG_CACHE_HOME=/var/cache"`,
 		} {
