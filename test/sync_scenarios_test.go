@@ -135,10 +135,12 @@ func syncLocalEdit(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"draft.txt": "draft 3, longer", "keep.txt": "keep"})
 }
 
-// syncLocalDelete: a local delete becomes a remote one, then one on the other folder.
+// syncLocalDelete: a local delete becomes a remote one, then one on the
+// other folder; the directory removed with it goes too.
 func syncLocalDelete(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"a.txt": "a", "b.txt": "b", "sub/c.txt": "c"})
 	w.remove(w.A, "sub/c.txt")
+	w.remove(w.A, "sub") // kept, the empty directory would be carried
 	w.summary(w.A, "1 deleted remotely")
 	w.summary(w.B, "1 deleted locally")
 	w.wantEverywhere(map[string]string{"a.txt": "a", "b.txt": "b"})
@@ -225,6 +227,7 @@ func syncSecondMachine(t *testing.T, w *syncWorld) {
 	w.summary(w.B, "2 uploaded")
 	w.summary(w.A, "2 downloaded")
 	w.remove(w.A, "new/from-b.txt")
+	w.remove(w.A, "new")
 	w.summary(w.A, "1 deleted remotely")
 	w.summary(w.B, "1 deleted locally")
 	w.wantEverywhere(map[string]string{"doc.txt": "v2 written on B", "k1": "k1", "k2": "k2"})
@@ -375,7 +378,8 @@ func syncLocalEditRemoteRename(t *testing.T, w *syncWorld) {
 	w.wantEverywhere(map[string]string{"a.txt": "edited on A", "b.txt": "base", "other.txt": "o"})
 }
 
-// syncNewTrees: new directory trees on both sides; a folder marker key is no file.
+// syncNewTrees: new directory trees on both sides; a folder marker key is
+// no file but an (empty) directory.
 func syncNewTrees(t *testing.T, w *syncWorld) {
 	local := map[string]string{"proj/src/main.go": "package main", "proj/src/util/strings.go": "package util",
 		"proj/docs/a/b/c/deep.md": "# deep", "proj/README": "read me"}
@@ -386,10 +390,15 @@ func syncNewTrees(t *testing.T, w *syncWorld) {
 	w.put("shared/x/w.txt", "w")
 	w.put("console-folder/", "") // the marker S3 consoles make for a folder
 	w.skip = func(rel string) bool { return rel == "console-folder/" }
-	w.summary(w.A, "4 uploaded, 2 downloaded")
-	w.summary(w.B, "6 downloaded")
+	w.summary(w.A, "4 uploaded, 3 downloaded")
+	w.summary(w.B, "7 downloaded")
 	local["shared/x/y/z.txt"], local["shared/x/w.txt"] = "z", "w"
 	w.wantEverywhere(local)
+	for _, dir := range []string{w.A, w.B} {
+		if fi, err := os.Stat(filepath.Join(dir, "console-folder")); err != nil || !fi.IsDir() {
+			t.Errorf("%s: the folder marker made no directory (%v)", dir, err)
+		}
+	}
 }
 
 // syncDeepLocalDirRename: a renamed directory tree moves with no transfer.
@@ -397,6 +406,9 @@ func syncDeepLocalDirRename(t *testing.T, w *syncWorld) {
 	w.seed(map[string]string{"projects/2024/q1/report.txt": "report", "projects/2024/q1/data/raw.csv": "1,2,3",
 		"projects/2024/q1/data/deep/er/notes.md": "notes", "keep.txt": "keep"})
 	w.rename(w.A, "projects/2024/q1", "archive/old/2024-q1")
+	// Kept, the emptied directories would be carried as empty directories.
+	w.remove(w.A, "projects/2024")
+	w.remove(w.A, "projects")
 	wantSameLines(t, "dry run of A", w.dryRun(w.A),
 		"rename remote projects/2024/q1/data/deep/er/notes.md -> archive/old/2024-q1/data/deep/er/notes.md",
 		"rename remote projects/2024/q1/data/raw.csv -> archive/old/2024-q1/data/raw.csv",
@@ -663,12 +675,13 @@ func syncIgnored(t *testing.T, w *syncWorld) {
 		w.writeIgnored(w.A, rel, "scratch")
 	}
 	w.put("cache.tmp", "a temporary file another machine uploaded")
-	w.summary(w.A, "2 uploaded", "--exclude", "secret/")
-	w.summary(w.B, "2 downloaded", "--exclude", "secret/")
+	// sub holds only an ignored file: it is an empty directory to the sync.
+	w.summary(w.A, "3 uploaded", "--exclude", "secret/")
+	w.summary(w.B, "3 downloaded", "--exclude", "secret/")
 	kept := map[string]string{"keep.txt": "keep", ".cairnignore": "build/\n*.log\n"}
 	w.wantTree(w.B, kept)
 	w.wantRemote(map[string]string{"cache.tmp": "a temporary file another machine uploaded",
-		"keep.txt": "keep", ".cairnignore": "build/\n*.log\n"})
+		"keep.txt": "keep", ".cairnignore": "build/\n*.log\n", "sub/": ""})
 	for _, rel := range ignored {
 		kept[rel] = "scratch"
 	}

@@ -145,6 +145,9 @@ func retryable(err error) bool {
 
 // run carries out one action.
 func (e *Engine) run(ctx context.Context, a Action) error {
+	if a.e.isDir() {
+		return e.runDir(ctx, a)
+	}
 	switch a.Kind {
 	case Upload:
 		return e.doUpload(ctx, a.e)
@@ -153,11 +156,11 @@ func (e *Engine) run(ctx context.Context, a Action) error {
 	case DeleteRemote:
 		return e.doDeleteRemote(ctx, a.e)
 	case DeleteLocal:
-		return e.doDeleteLocal(a.e)
+		return e.doDeleteLocal(a.e, a.keep)
 	case RenameRemote:
 		return e.doRenameRemote(ctx, a.from, a.e)
 	case RenameLocal:
-		return e.doRenameLocal(a.from, a.e)
+		return e.doRenameLocal(a.from, a.e, a.keep)
 	case Conflict:
 		return e.doConflict(ctx, a.e)
 	case UpdateMeta:

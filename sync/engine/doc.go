@@ -15,12 +15,36 @@
 //     content under another is a rename, done on the other side as a
 //     server-side copy (or a local rename), not a transfer.
 //
+// Empty directories are carried too, as the zero-byte marker objects
+// "dir/" that the mount and s3fs write for a directory, with its mode,
+// owner and mtime in the same metadata as a file's. A directory is an
+// entry of its own ("dir/", sorted just before what it holds), decided
+// after what it holds, by the same three-way rule:
+//
+//   - a local directory holding nothing the sync carries (ignored files
+//     do not count), with nothing below it remotely after the pass, gets
+//     a marker; a marker without a local directory becomes one. A
+//     directory that holds files needs no marker and gets none; a marker
+//     it has is recorded, never taken for a file;
+//   - a directory removed on one side, and recorded, is removed on the
+//     other: its marker is deleted (a delete marker on a versioned
+//     bucket), or the local directory removed while it is still empty;
+//   - a directory emptied of its files on one side stays on the other
+//     only if the first side kept it: then it gets a marker. Removing the
+//     directories a remote delete leaves empty stops at one whose marker
+//     stays.
+//
+// A pass over changed paths takes a path that is gone locally for the
+// nearest directory still there (other than the folder itself), so that a
+// directory emptied by a delete is decided in that pass.
+//
 // In backup mode the local folder is the only source: local creates,
 // edits and renames are uploaded, local deletes become delete markers,
-// and nothing remote ever changes the local folder.
+// and nothing remote ever changes the local folder; empty directories go
+// up as markers and their removal deletes the marker.
 //
 // Safety: a pass that would delete more than Options.MaxDelete percent of
-// the synced files, or that finds a side empty although files were synced
+// the synced files and directories, or that finds a side empty although files were synced
 // before, is refused unless Options.Force; a local directory that cannot
 // be read is never taken for deleted; a file modified within
 // Options.Settle, or modified while it was uploaded, waits for a later

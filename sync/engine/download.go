@@ -99,12 +99,7 @@ func (e *Engine) finishTemp(tmp *os.File, info objstore.ObjectInfo, attrs fsmeta
 	if attrs.IsLink() {
 		return makeLink(tmp, mtime)
 	}
-	perm := fs.FileMode(0o644)
-	if p, ok := attrs.Perm(); ok {
-		// Never set-id bits from a remote object.
-		perm = p &^ (fs.ModeSetuid | fs.ModeSetgid)
-	}
-	if err := tmp.Chmod(perm); err != nil {
+	if err := tmp.Chmod(remotePerm(attrs, 0o644)); err != nil {
 		return "", err
 	}
 	if os.Getuid() == 0 && attrs.HasUID && attrs.HasGID {
@@ -119,6 +114,33 @@ func (e *Engine) finishTemp(tmp *os.File, info objstore.ObjectInfo, attrs fsmeta
 		return "", err
 	}
 	return tmp.Name(), tmp.Close()
+}
+
+// remotePerm returns the permission bits a remote object records, or
+// def when it records none; never set-id bits from a remote object.
+func remotePerm(a fsmeta.Attrs, def fs.FileMode) fs.FileMode {
+	if p, ok := a.Perm(); ok {
+		return p &^ (fs.ModeSetuid | fs.ModeSetgid)
+	}
+	return def
+}
+
+// setDirAttrs gives the local directory name the mode, owner (when run
+// as root) and mtime a marker records; the marker's LastModified stands
+// in for an mtime it does not record.
+func setDirAttrs(name string, a fsmeta.Attrs, modified time.Time) error {
+	if err := os.Chmod(name, remotePerm(a, 0o755)); err != nil {
+		return err
+	}
+	if os.Getuid() == 0 && a.HasUID && a.HasGID {
+		if err := os.Lchown(name, int(a.UID), int(a.GID)); err != nil {
+			return err
+		}
+	}
+	if !a.Mtime.IsZero() {
+		modified = a.Mtime
+	}
+	return os.Chtimes(name, modified, modified)
 }
 
 // makeLink creates, beside tmp, a symlink to the target tmp holds.
@@ -156,8 +178,8 @@ func syncDir(dir string) {
 }
 
 // doDeleteLocal removes a file deleted remotely, if it is still as
-// recorded, and the directories that leaves empty.
-func (e *Engine) doDeleteLocal(en entry) error {
+// recorded, and the directories that leaves empty, up to one in keep.
+func (e *Engine) doDeleteLocal(en entry, keep map[string]bool) error {
 	if err := e.unchangedLocal(en.rel, en.l); err != nil {
 		return err
 	}
@@ -167,12 +189,13 @@ func (e *Engine) doDeleteLocal(en entry) error {
 	if err := os.Remove(join(e.root, en.rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", en.rel, err)
 	}
-	e.removeEmptyParents(en.rel)
+	e.removeEmptyParents(en.rel, keep)
 	return e.db.Delete(en.rel)
 }
 
-// doRenameLocal renames a local file the way its object was renamed.
-func (e *Engine) doRenameLocal(from, to entry) error {
+// doRenameLocal renames a local file the way its object was renamed, and
+// removes the directories that leaves empty, up to one in keep.
+func (e *Engine) doRenameLocal(from, to entry, keep map[string]bool) error {
 	if err := e.unchangedLocal(from.rel, from.l); err != nil {
 		return err
 	}
@@ -191,15 +214,16 @@ func (e *Engine) doRenameLocal(from, to entry) error {
 	if err := e.db.Put(to.rel, rec); err != nil {
 		return err
 	}
-	e.removeEmptyParents(from.rel)
+	e.removeEmptyParents(from.rel, keep)
 	return e.db.Delete(from.rel)
 }
 
 // removeEmptyParents removes the directories above rel that are empty,
-// up to the folder.
-func (e *Engine) removeEmptyParents(rel string) {
+// up to the folder or to a directory in keep (whose marker stays: the
+// remote side keeps it).
+func (e *Engine) removeEmptyParents(rel string, keep map[string]bool) {
 	for dir := path.Dir(rel); dir != "." && dir != "/"; dir = path.Dir(dir) {
-		if os.Remove(join(e.root, dir)) != nil {
+		if keep[dir+"/"] || syscall.Rmdir(join(e.root, dir)) != nil {
 			return
 		}
 	}

@@ -31,13 +31,14 @@ func New(store objstore.Store, p pair.Pair, db *state.DB, opts Options) *Engine 
 }
 
 // Pass runs one pass over the given paths (slash-separated, relative to
-// the folder; a directory covers everything below it), or over the whole
+// the folder; a directory covers everything below it, a path gone locally
+// its nearest directory still there), or over the whole
 // folder when none is given. It returns what it did, or with
 // Options.DryRun what it would do. An action that fails is counted in the
 // Summary and does not stop the pass; an error means the pass as a whole
 // could not run (a side could not be listed, or a safety check refused it).
 func (e *Engine) Pass(ctx context.Context, paths ...string) (Summary, []Action, error) {
-	scopes, full := normalize(paths)
+	scopes, full := normalize(e.widen(paths))
 	p, err := e.plan(ctx, scopes)
 	if err != nil {
 		return Summary{}, nil, err
@@ -61,16 +62,10 @@ func (e *Engine) Pass(ctx context.Context, paths ...string) (Summary, []Action, 
 
 // plan merges the three sides of every scope and decides each path.
 func (e *Engine) plan(ctx context.Context, scopes []string) (*plan, error) {
-	p := &plan{}
+	p := newPlan()
 	for _, scope := range scopes {
-		var unreadable []string
-		for en, err := range merge(e.walkLocal(scope, &unreadable), e.db.Records(scope), e.listRemote(ctx, scope)) {
-			if err != nil {
-				return nil, err
-			}
-			if err := e.decide(ctx, p, en, unreadable); err != nil {
-				return nil, err
-			}
+		if err := e.planScope(ctx, p, scope); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil

@@ -317,6 +317,8 @@ func TestRenamesAreNotTransfers(t *testing.T) {
 	if err := os.Rename(filepath.Join(a.root, "old/name.txt"), filepath.Join(a.root, "new/name.txt")); err != nil {
 		t.Fatal(err)
 	}
+	// Kept empty, "old" would go up as a directory marker.
+	os.Remove(filepath.Join(a.root, "old"))
 	s := a.pass()
 	if s.Renamed != 1 || s.Uploaded != 0 || cs.puts != 0 {
 		t.Fatalf("local rename: %s, %d PUTs", s, cs.puts)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,9 +26,13 @@ type local struct {
 	link  string // target, for a symlink
 	// sha and md5 are the content hashes, once computed.
 	sha, md5 string
+	// dir tells a directory (its rel ends in "/"); empty tells that it
+	// holds nothing the sync carries (ignored files do not count).
+	dir, empty bool
 }
 
-// remote is an object found under the prefix.
+// remote is an object found under the prefix, or a directory marker
+// (its rel ends in "/").
 type remote struct {
 	rel      string
 	key      string
@@ -36,13 +41,18 @@ type remote struct {
 	modified time.Time
 }
 
-// entry is one path with what each side and the record say of it.
+// entry is one path with what each side and the record say of it. The
+// path of a directory ends in "/", so that it sorts just before what it
+// holds, as its marker object does among keys.
 type entry struct {
 	rel string
 	l   *local
 	r   *remote
 	s   *state.Record
 }
+
+// isDir tells whether the entry is a directory rather than a file.
+func (en entry) isDir() bool { return strings.HasSuffix(en.rel, "/") }
 
 // isLink tells whether the local entry is a symlink.
 func (l *local) isLink() bool { return l.mode&syscall.S_IFMT == syscall.S_IFLNK }

@@ -49,6 +49,10 @@ type Action struct {
 	Size int64
 	e    entry
 	from entry // the old path's entry, of a rename
+	// keep holds the directories ("dir/") whose marker stays after the
+	// pass: removing the directories a local delete left empty stops at
+	// them.
+	keep map[string]bool
 }
 
 func (a Action) String() string {
@@ -74,13 +78,25 @@ const shaMeta = "cairn-sha256"
 type plan struct {
 	actions []Action
 	pending int
-	// records, locals and remotes count what the pass saw.
-	records, locals, remotes int
+	// records, locals and remotes count the files the pass saw; dirs
+	// counts the records of directories.
+	records, locals, remotes, dirs int
+	// keep is Action.keep of the pass.
+	keep map[string]bool
 }
 
-// decide adds to p what to do with e.
-func (e *Engine) decide(ctx context.Context, p *plan, en entry, unreadable []string) error {
-	if en.s != nil {
+// newPlan returns an empty plan.
+func newPlan() *plan { return &plan{keep: map[string]bool{}} }
+
+// count adds en to what the pass saw.
+func (p *plan) count(en entry) {
+	switch {
+	case en.isDir():
+		if en.s != nil {
+			p.dirs++
+		}
+		return
+	case en.s != nil:
 		p.records++
 	}
 	if en.l != nil {
@@ -89,33 +105,53 @@ func (e *Engine) decide(ctx context.Context, p *plan, en entry, unreadable []str
 	if en.r != nil {
 		p.remotes++
 	}
+}
+
+// decide adds to p what to do with en, and tells whether something stays
+// at its path remotely after the pass (or may: a path left for later
+// counts as staying). below, for a directory, tells whether something
+// stays below it remotely.
+func (e *Engine) decide(ctx context.Context, p *plan, en entry, below bool, unreadable []string) (stays bool, err error) {
+	p.count(en)
 	if e.waits(en, unreadable) {
 		p.pending++
-		return nil
+		if en.isDir() {
+			p.keep[en.rel] = true
+		}
+		return true, nil
 	}
 	var k Kind
-	var err error
-	if e.opts.Mode == Backup {
+	switch {
+	case en.isDir():
+		k = e.decideDir(en, below)
+	case e.opts.Mode == Backup:
 		k, err = e.decideBackup(ctx, en)
-	} else {
+	default:
 		k, err = e.decideTwoWay(ctx, en)
 	}
-	if err != nil || k == 0 {
-		return err
+	if err != nil {
+		return false, err
 	}
-	p.actions = append(p.actions, Action{Kind: k, Rel: en.rel, Size: moves(k, en), e: en})
-	return nil
+	stays = k == Upload || k == Conflict || en.r != nil && k != DeleteRemote
+	if en.isDir() && stays {
+		p.keep[en.rel] = true
+	}
+	if k != 0 {
+		p.actions = append(p.actions, Action{Kind: k, Rel: en.rel, Size: moves(k, en), e: en, keep: p.keep})
+	}
+	return stays, nil
 }
 
 // waits tells whether the entry is left for a later pass: its file is
-// still being written, or it lies under a directory that could not be read.
+// still being written (an empty directory just made may be about to be
+// filled), or it lies under a directory that could not be read.
 func (e *Engine) waits(en entry, unreadable []string) bool {
 	for _, u := range unreadable {
 		if under(en.rel, u) {
 			return true
 		}
 	}
-	if en.l == nil {
+	if en.l == nil || en.l.dir && !en.l.empty {
 		return false
 	}
 	// A future mtime was set on purpose (touch -d, an unpacked archive):

@@ -27,7 +27,7 @@ func (e *Engine) findLocalRenames(p *plan) error {
 	gone := map[string][]int{} // content hash -> DeleteRemote actions
 	sizes := map[int64]bool{}
 	for i, a := range p.actions {
-		if a.Kind == DeleteRemote && a.e.s != nil && a.e.r != nil && a.e.r.etag == a.e.s.ETag {
+		if a.Kind == DeleteRemote && !a.e.isDir() && a.e.s != nil && a.e.r != nil && a.e.r.etag == a.e.s.ETag {
 			gone[a.e.s.Hash] = append(gone[a.e.s.Hash], i)
 			sizes[a.e.s.Size] = true
 		}
@@ -36,7 +36,7 @@ func (e *Engine) findLocalRenames(p *plan) error {
 		return nil
 	}
 	for i, a := range p.actions {
-		if a.Kind != Upload || a.e.s != nil || a.e.r != nil || !sizes[a.e.l.size] {
+		if a.Kind != Upload || a.e.isDir() || a.e.s != nil || a.e.r != nil || !sizes[a.e.l.size] {
 			continue
 		}
 		if err := a.e.l.hash(e.root); err != nil {
@@ -55,7 +55,7 @@ func (e *Engine) findLocalRenames(p *plan) error {
 func (e *Engine) findRemoteRenames(p *plan) {
 	gone := map[string][]int{} // ETag -> DeleteLocal actions
 	for i, a := range p.actions {
-		if a.Kind == DeleteLocal && a.e.s != nil && a.e.l != nil && a.e.l.sameStat(a.e.s) {
+		if a.Kind == DeleteLocal && !a.e.isDir() && a.e.s != nil && a.e.l != nil && a.e.l.sameStat(a.e.s) {
 			gone[a.e.s.ETag] = append(gone[a.e.s.ETag], i)
 		}
 	}
@@ -63,11 +63,11 @@ func (e *Engine) findRemoteRenames(p *plan) {
 		return
 	}
 	for i, a := range p.actions {
-		if a.Kind != Download || a.e.s != nil || a.e.l != nil {
+		if a.Kind != Download || a.e.isDir() || a.e.s != nil || a.e.l != nil {
 			continue
 		}
 		if j, ok := take(gone, a.e.r.etag); ok {
-			p.actions[i] = Action{Kind: RenameLocal, Rel: a.Rel, From: p.actions[j].Rel, e: a.e, from: p.actions[j].e}
+			p.actions[i] = Action{Kind: RenameLocal, Rel: a.Rel, From: p.actions[j].Rel, e: a.e, from: p.actions[j].e, keep: p.keep}
 			p.actions[j].Kind = 0
 		}
 	}
@@ -106,7 +106,7 @@ func (e *Engine) checkSafety(p *plan, full bool) error {
 	if deletes <= 1 {
 		return nil
 	}
-	total := p.records
+	total := p.records + p.dirs
 	if !full {
 		// A pass over some paths weighs its deletes against every file.
 		var err error

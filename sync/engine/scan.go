@@ -36,8 +36,9 @@ func (e *Engine) skipped(rel string, isDir bool) bool {
 	return e.opts.Ignore != nil && e.opts.Ignore.Match(rel, isDir)
 }
 
-// walkLocal yields the files and symlinks under scope in byte order of
-// their paths. A directory that cannot be read is added to unreadable and
+// walkLocal yields the files, symlinks and directories under scope in
+// byte order of their paths (a directory as "dir/", before what it
+// holds). A directory that cannot be read is added to unreadable and
 // nothing below it is yielded, so that it is not taken for deleted.
 func (e *Engine) walkLocal(scope string, unreadable *[]string) iter.Seq2[*local, error] {
 	return func(yield func(*local, error) bool) {
@@ -66,9 +67,9 @@ func (e *Engine) walkLocal(scope string, unreadable *[]string) iter.Seq2[*local,
 	}
 }
 
-// walkDir yields the files below the directory rel in byte order: the
-// entries of a directory are sorted with "/" after each subdirectory's
-// name, as the full paths sort.
+// walkDir yields the directory rel (but not the folder itself), then
+// what is below it in byte order: the entries of a directory are sorted
+// with "/" after each subdirectory's name, as the full paths sort.
 func (e *Engine) walkDir(rel string, unreadable *[]string, yield func(*local, error) bool) bool {
 	des, err := os.ReadDir(join(e.root, rel))
 	if err != nil {
@@ -82,12 +83,13 @@ func (e *Engine) walkDir(rel string, unreadable *[]string, yield func(*local, er
 		}
 		return d.Name()
 	}
+	des = slices.DeleteFunc(des, func(d fs.DirEntry) bool { return e.skipped(path.Join(rel, d.Name()), d.IsDir()) })
 	slices.SortFunc(des, func(a, b fs.DirEntry) int { return cmp.Compare(sortKey(a), sortKey(b)) })
+	if rel != "" && !e.yieldDir(rel, !slices.ContainsFunc(des, carried), unreadable, yield) {
+		return false
+	}
 	for _, d := range des {
 		child := path.Join(rel, d.Name())
-		if e.skipped(child, d.IsDir()) {
-			continue
-		}
 		if d.IsDir() {
 			if !e.walkDir(child, unreadable, yield) {
 				return false
@@ -110,6 +112,31 @@ func (e *Engine) walkDir(rel string, unreadable *[]string, yield func(*local, er
 	return true
 }
 
+// carried tells whether the sync carries a directory entry: a file, a
+// symlink or a directory (not a device, socket or pipe).
+func carried(d fs.DirEntry) bool {
+	t := d.Type()
+	return t.IsDir() || t.IsRegular() || t&fs.ModeSymlink != 0
+}
+
+// yieldDir yields the directory rel as "rel/"; empty tells that it holds
+// nothing the sync carries.
+func (e *Engine) yieldDir(rel string, empty bool, unreadable *[]string, yield func(*local, error) bool) bool {
+	fi, err := os.Lstat(join(e.root, rel))
+	if err != nil {
+		*unreadable = append(*unreadable, rel)
+		e.warn("cannot stat", rel, err)
+		return true
+	}
+	l, err := newLocal(e.root, rel+"/", fi)
+	if err != nil {
+		e.warn("cannot read", rel, err)
+		return true
+	}
+	l.size, l.dir, l.empty = 0, true, empty
+	return yield(l, nil)
+}
+
 // yieldFile yields a regular file or symlink; other kinds are skipped.
 func (e *Engine) yieldFile(rel string, fi fs.FileInfo, yield func(*local, error) bool) bool {
 	if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
@@ -124,8 +151,9 @@ func (e *Engine) yieldFile(rel string, fi fs.FileInfo, yield func(*local, error)
 	return yield(l, nil)
 }
 
-// listRemote yields the objects under scope in byte order of their keys.
-// Directory markers and keys that cannot be local paths are skipped.
+// listRemote yields the objects under scope in byte order of their keys,
+// directory markers ("dir/") among them. Keys that cannot be local paths
+// are skipped.
 func (e *Engine) listRemote(ctx context.Context, scope string) iter.Seq2[*remote, error] {
 	return func(yield func(*remote, error) bool) {
 		opts := objstore.ListOptions{Prefix: e.pair.Prefix + scope}
@@ -137,10 +165,11 @@ func (e *Engine) listRemote(ctx context.Context, scope string) iter.Seq2[*remote
 			}
 			for _, o := range page.Objects {
 				rel, ok := e.pair.Rel(o.Key)
-				if !ok || !under(rel, scope) || strings.HasSuffix(rel, "/") {
+				if !ok || !under(rel, scope) {
 					continue
 				}
-				if !e.localName(rel) {
+				name, dir := strings.CutSuffix(rel, "/")
+				if !e.localName(name, dir) {
 					continue
 				}
 				if !yield(&remote{rel: rel, key: o.Key, size: o.Size, etag: o.ETag, modified: o.LastModified}, nil) {
@@ -155,16 +184,16 @@ func (e *Engine) listRemote(ctx context.Context, scope string) iter.Seq2[*remote
 	}
 }
 
-// localName tells whether rel can be a path in the folder, warning once
-// about a key that cannot.
-func (e *Engine) localName(rel string) bool {
+// localName tells whether rel (a directory when dir) can be a path in
+// the folder, warning once about a key that cannot.
+func (e *Engine) localName(rel string, dir bool) bool {
 	ok := utf8.ValidString(rel) && !strings.ContainsRune(rel, 0)
 	for seg := range strings.SplitSeq(rel, "/") {
 		if seg == "" || seg == "." || seg == ".." || len(seg) > 255 {
 			ok = false
 		}
 	}
-	if ok && e.skipped(rel, false) {
+	if ok && e.skipped(rel, dir) {
 		return false
 	}
 	if !ok {

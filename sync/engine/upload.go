@@ -159,14 +159,19 @@ func (e *Engine) resume(l *local) transfer.Resume {
 // as the pass stat'ed them, in s3fs's names, its SHA-256 and a content
 // type from its extension.
 func (e *Engine) objectMeta(l *local) objstore.ObjectMeta {
-	a := fsmeta.Attrs{Mode: l.mode, UID: l.uid, GID: l.gid, HasUID: true, HasGID: true, Mtime: unixNano(l.mtime)}
-	meta := a.Metadata()
+	meta := attrsOf(l).Metadata()
 	meta[shaMeta] = l.sha
 	ct := mime.TypeByExtension(path.Ext(l.rel))
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
 	return objstore.ObjectMeta{ContentType: ct, UserMetadata: meta}
+}
+
+// attrsOf returns the attributes of l as its object (or marker) stores
+// them.
+func attrsOf(l *local) fsmeta.Attrs {
+	return fsmeta.Attrs{Mode: l.mode, UID: l.uid, GID: l.gid, HasUID: true, HasGID: true, Mtime: unixNano(l.mtime)}
 }
 
 // lstat describes the file (or symlink) at the local path rel now; nil
