@@ -120,8 +120,14 @@ func carried(d fs.DirEntry) bool {
 }
 
 // yieldDir yields the directory rel as "rel/"; empty tells that it holds
-// nothing the sync carries.
+// nothing the sync carries. Only an empty directory is stat'ed (the pass
+// may keep it with a marker, or wait while it is new): the actions on a
+// directory stat it again before they act, so a rescan of a tree of full
+// directories costs no more than listing them.
 func (e *Engine) yieldDir(rel string, empty bool, unreadable *[]string, yield func(*local, error) bool) bool {
+	if !empty {
+		return yield(&local{rel: rel + "/", mode: syscall.S_IFDIR, dir: true}, nil)
+	}
 	fi, err := os.Lstat(join(e.root, rel))
 	if err != nil {
 		*unreadable = append(*unreadable, rel)
