@@ -105,16 +105,22 @@ func (n *node) forgetListing() {
 	n.setListing(nil)
 }
 
-// setListing makes l the directory's listing, abandoning what the one it
-// replaces still had to read ahead.
+// setListing makes l the directory's listing after a change made here
+// (see relist).
 func (n *node) setListing(l *listing) {
 	n.mu.Lock()
-	old := n.list
-	n.list = l
-	n.mu.Unlock()
-	if old != nil {
-		old.ahead.stop()
+	defer n.mu.Unlock()
+	n.listChanges++
+	n.setListingLocked(l)
+}
+
+// setListingLocked makes l the directory's listing, abandoning what the
+// one it replaces still had to read ahead.
+func (n *node) setListingLocked(l *listing) {
+	if n.list != nil {
+		n.list.ahead.stop()
 	}
+	n.list = l
 }
 
 // stat finds the attributes of entry name of directory n: from its

@@ -81,12 +81,23 @@ func (n *node) listingNow(ctx context.Context) *listing {
 		n.fsys.log.Warn("list directory", "prefix", n.dirKey(), "err", err)
 		return nil
 	}
+	if !l.fresh(n.fsys.opts.MetadataTTL) {
+		return nil // overtaken by a change made here: it cannot decide
+	}
 	return l
 }
 
-// relist lists the directory and makes that its listing.
+// relist lists the directory and makes that its listing, unless the
+// mount changed the directory while it was listed: a file stored
+// meanwhile may be missing from the listing, and a file removed may still
+// be in it, where the directory's listing, applied the change, had it
+// right. The listing then answers the caller (a readdir, which adds the
+// files held here) and nothing after.
 func (n *node) relist(ctx context.Context) (*listing, error) {
 	prefix := n.dirKey()
+	n.mu.Lock()
+	since := n.listChanges
+	n.mu.Unlock()
 	l, err := n.fsys.list(ctx, prefix)
 	if err != nil {
 		return nil, err
@@ -97,7 +108,13 @@ func (n *node) relist(ctx context.Context) (*listing, error) {
 		l.names = append(l.names, name)
 	}
 	slices.Sort(l.names)
-	n.setListing(l)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.listChanges != since {
+		l.at = time.Time{}
+		return l, nil
+	}
+	n.setListingLocked(l)
 	return l, nil
 }
 
@@ -111,6 +128,7 @@ func (n *node) newEmptyListing() {
 // has to give), or, with gone, no longer does.
 func (n *node) listed(name string, dir, gone bool) {
 	n.mu.Lock()
+	n.listChanges++
 	l := n.list
 	n.mu.Unlock()
 	switch {
