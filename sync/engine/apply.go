@@ -172,9 +172,14 @@ func (e *Engine) run(ctx context.Context, a Action) error {
 	case PullMeta:
 		return e.doPullMeta(ctx, a.e)
 	case Adopt:
-		rec := *a.e.s
-		rec.Modified = a.e.r.modified.UnixMilli()
-		return e.db.Put(a.Rel, rec)
+		return e.doAdopt(a.e)
 	}
 	return fmt.Errorf("unknown action %d", a.Kind)
+}
+
+// doAdopt notes in the record the remote LastModified first seen.
+func (e *Engine) doAdopt(en entry) error {
+	rec := *en.s
+	rec.Modified = en.r.modified.UnixMilli()
+	return e.db.Put(en.rel, rec)
 }

@@ -92,36 +92,60 @@ func (e *Engine) closeDirs(ctx context.Context, p *plan, open []*openDir, rel st
 // gets a marker; a marker without a local directory becomes one (two-way
 // only); a marker seen on both sides is recorded, so that removing the
 // directory on one side later removes it on the other: the marker is
-// deleted, or the local directory removed if it is still empty.
-func (e *Engine) decideDir(en entry, below bool) Kind {
+// deleted, or the local directory removed if it is still empty. A mode
+// changed on one side since the record is carried to the other.
+func (e *Engine) decideDir(en entry, below bool) (Kind, error) {
 	l, r, s := en.l, en.r, en.s
 	need := l != nil && l.empty && !below
 	backup := e.opts.Mode == Backup
 	switch {
 	case l != nil && r != nil:
 		if s == nil {
-			return Record
+			return Record, nil
 		}
+		return e.dirMeta(en)
 	case l != nil:
 		switch {
 		case need && (s == nil || backup):
-			return Upload
+			return Upload, nil
 		case s != nil && (backup || below):
-			return Forget
+			return Forget, nil
 		case s != nil:
-			return DeleteLocal
+			return DeleteLocal, nil
 		}
 	case r != nil:
 		switch {
 		case s != nil:
-			return DeleteRemote
+			return DeleteRemote, nil
 		case !backup:
-			return Download
+			return Download, nil
 		}
 	case s != nil:
-		return Forget
+		return Forget, nil
 	}
-	return 0
+	return 0, nil
+}
+
+// dirMeta decides for a directory both sides have and the record knows:
+// its local mode changed (UpdateMeta: the marker is written again), or
+// its marker was rewritten (PullMeta, two-way only), or the marker's
+// LastModified is seen for the first time (Adopt).
+func (e *Engine) dirMeta(en entry) (Kind, error) {
+	if en.l.mtime == 0 { // a full directory is not stat'ed by the walk
+		l, err := e.lstatDir(en.rel)
+		if err != nil || l == nil {
+			return 0, err
+		}
+		en.l.mode, en.l.mtime = l.mode, l.mtime
+	}
+	localMeta := en.l.mode != en.s.Mode
+	if e.opts.Mode == Backup {
+		if localMeta {
+			return UpdateMeta, nil
+		}
+		return 0, nil
+	}
+	return remoteMeta(en.r, en.s, localMeta), nil
 }
 
 // runDir carries out an action on a directory.
@@ -139,6 +163,12 @@ func (e *Engine) runDir(ctx context.Context, a Action) error {
 		return e.doRecordDir(a.e)
 	case Forget:
 		return e.db.Delete(a.Rel)
+	case UpdateMeta:
+		return e.doPutMarker(ctx, a.e)
+	case PullMeta:
+		return e.doPullDirMeta(ctx, a.e)
+	case Adopt:
+		return e.doAdopt(a.e)
 	}
 	return fmt.Errorf("cannot %s directory %s", a.Kind, a.Rel)
 }
@@ -174,9 +204,10 @@ func (e *Engine) existingDir(rel string) (*local, error) {
 	return l, err
 }
 
-// doPutMarker keeps an empty local directory remotely: it writes the
-// marker with the directory's attributes (in two-way mode only if there
-// is none yet), then records it.
+// doPutMarker writes the marker of a local directory with its
+// attributes, then records it: for an empty directory, to keep it
+// remotely, or for one whose mode changed. In two-way mode the write is
+// conditional on the remote being what the pass saw.
 func (e *Engine) doPutMarker(ctx context.Context, en entry) error {
 	l, err := e.existingDir(en.rel)
 	if err != nil {
@@ -184,7 +215,11 @@ func (e *Engine) doPutMarker(ctx context.Context, en entry) error {
 	}
 	po := objstore.PutOptions{ObjectMeta: objstore.ObjectMeta{ContentType: fsmeta.DirContentType, UserMetadata: attrsOf(l).Metadata()}}
 	if e.opts.Mode == TwoWay {
-		po.IfNoneMatch = "*"
+		if en.r == nil {
+			po.IfNoneMatch = "*"
+		} else {
+			po.IfMatch = en.r.etag
+		}
 	}
 	key := e.markerKey(en.rel)
 	info, err := e.store.PutObject(ctx, e.pair.Bucket, key, bytes.NewReader(nil), po)
@@ -209,7 +244,7 @@ func (e *Engine) doMakeDir(ctx context.Context, en entry) error {
 	}
 	dst := join(e.root, en.rel)
 	if fi, err := os.Lstat(dst); err == nil && !fi.IsDir() {
-		return fmt.Errorf("%s: something else is in the way of the directory: %w", en.rel, errChanged)
+		return fmt.Errorf("create directory %s: a file is in the way", en.rel)
 	}
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return fmt.Errorf("create directory %s: %w", en.rel, err)
@@ -219,6 +254,34 @@ func (e *Engine) doMakeDir(ctx context.Context, en entry) error {
 	}
 	l, err := e.existingDir(en.rel)
 	if err != nil {
+		return err
+	}
+	rec := l.record(info.ETag, info.VersionID)
+	rec.Modified = en.r.modified.UnixMilli()
+	return e.db.Put(en.rel, rec)
+}
+
+// doPullDirMeta gives the local directory the mode and mtime its marker
+// now records, if its mode is still the recorded one.
+func (e *Engine) doPullDirMeta(ctx context.Context, en entry) error {
+	info, err := e.store.HeadObject(ctx, e.pair.Bucket, en.r.key, objstore.GetOptions{})
+	if errors.Is(err, objstore.ErrNoSuchKey) {
+		return fmt.Errorf("%s changed remotely meanwhile: %w", en.r.key, errChanged)
+	}
+	if err != nil {
+		return fmt.Errorf("head %s: %w", en.r.key, err)
+	}
+	l, err := e.existingDir(en.rel)
+	if err != nil {
+		return err
+	}
+	if l.mode != en.s.Mode {
+		return fmt.Errorf("%s: %w", en.rel, errChanged)
+	}
+	if err := setDirAttrs(join(e.root, en.rel), fsmeta.Parse(info.UserMetadata), info.LastModified); err != nil {
+		return fmt.Errorf("set attributes of %s: %w", en.rel, err)
+	}
+	if l, err = e.existingDir(en.rel); err != nil {
 		return err
 	}
 	rec := l.record(info.ETag, info.VersionID)

@@ -32,7 +32,9 @@
 //   - a directory emptied of its files on one side stays on the other
 //     only if the first side kept it: then it gets a marker. Removing the
 //     directories a remote delete leaves empty stops at one whose marker
-//     stays.
+//     stays;
+//   - a mode change of a directory that has a marker is carried like a
+//     file's: the marker is written again, or the local mode set.
 //
 // A pass over changed paths takes a path that is gone locally for the
 // nearest directory still there (other than the folder itself), so that a

@@ -361,3 +361,36 @@ func TestRunCarriesEmptyDirs(t *testing.T) {
 	a.rm("live")
 	eventually("rmdir", func() bool { return !hasMarker("live")() })
 }
+
+func TestDirModeChangesCarried(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.side(TwoWay), f.side(TwoWay)
+	a.mkdir("d", 0o755)
+	a.write("f", "f")
+	a.pass()
+	b.pass()
+	a.mkdir("d", 0o700)
+	a.pass()
+	if info, _ := f.marker("d"); info.UserMetadata[fsmeta.Mode] != strconv.Itoa(syscall.S_IFDIR|0o700) {
+		t.Fatalf("marker mode %s after a local chmod", info.UserMetadata[fsmeta.Mode])
+	}
+	b.pass()
+	if b.perm("d") != 0o700 {
+		t.Fatalf("mode %v on the other side, want 0700", b.perm("d"))
+	}
+	a.pass() // notes the LastModified of the marker it wrote
+	// Rewritten remotely (a chmod through the mount), the marker's mode
+	// reaches the folders.
+	time.Sleep(10 * time.Millisecond) // a LastModified of its own
+	f.putMarker("d", 0o711)
+	a.pass()
+	if a.perm("d") != 0o711 {
+		t.Fatalf("mode %v after a remote chmod, want 0711", a.perm("d"))
+	}
+	if s := a.pass(); s.String() != "in sync, nothing to do" {
+		t.Fatalf("pass after: %s", s)
+	}
+	if s, acts, _ := a.e.Pass(context.Background()); len(acts) != 0 {
+		t.Fatalf("quiet pass after: %s %v", s, acts)
+	}
+}

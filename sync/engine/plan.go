@@ -123,7 +123,7 @@ func (e *Engine) decide(ctx context.Context, p *plan, en entry, below bool, unre
 	var k Kind
 	switch {
 	case en.isDir():
-		k = e.decideDir(en, below)
+		k, err = e.decideDir(en, below)
 	case e.opts.Mode == Backup:
 		k, err = e.decideBackup(ctx, en)
 	default:
