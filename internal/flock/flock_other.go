@@ -19,3 +19,8 @@ func Lock(path string) (*os.File, error) {
 
 // Supported tells whether Lock excludes other users on this platform.
 const Supported = false
+
+// Wait opens path without locking it, as Lock does.
+func Wait(path string) (*os.File, error) {
+	return Lock(path)
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cairnfs/cairn/internal/atomicfile"
+	"github.com/cairnfs/cairn/internal/flock"
 	"github.com/cairnfs/cairn/objstore"
 )
 
@@ -46,12 +47,15 @@ func (d Device) URI() string {
 
 // Devices is the set of MFA devices of a data directory, kept in its
 // DevicesFile. Every call reads the file afresh, so a device added by
-// `cairn admin mfa add` is seen by a running server at once.
+// `cairn admin mfa add` is seen by a running server at once; every
+// change (adding or removing a device, a verification recording the
+// code it accepted) reads, changes and writes the file under an
+// exclusive lock of DevicesFile+".lock", so that changes made at once by
+// the server and by the command line are all kept.
 type Devices struct {
 	path string
-	// mu orders the verifications of this process, each of which reads
-	// the file, checks the code against the steps used and writes the
-	// step it accepted.
+	// mu orders the changes of this process; the file lock orders them
+	// with other processes'.
 	mu sync.Mutex
 }
 
@@ -91,23 +95,39 @@ func (d *Devices) Add(user string) (Device, error) {
 		Secret:  secretEncoding.EncodeToString(key),
 		Created: time.Now().UTC().Truncate(time.Second),
 	}
-	all, err := d.List()
-	if err != nil {
-		return Device{}, err
-	}
-	all = slices.DeleteFunc(all, func(o Device) bool { return o.User == user })
-	all = append(all, dev)
-	slices.SortFunc(all, func(a, b Device) int { return strings.Compare(a.User, b.User) })
-	return dev, d.write(all)
+	return dev, d.update(func(all []Device) ([]Device, error) {
+		all = slices.DeleteFunc(all, func(o Device) bool { return o.User == user })
+		all = append(all, dev)
+		slices.SortFunc(all, func(a, b Device) int { return strings.Compare(a.User, b.User) })
+		return all, nil
+	})
 }
 
 // Remove removes user's device; removing none is not an error.
 func (d *Devices) Remove(user string) error {
+	return d.update(func(all []Device) ([]Device, error) {
+		return slices.DeleteFunc(all, func(o Device) bool { return o.User == user }), nil
+	})
+}
+
+// update reads the devices, changes them with change and writes them
+// back, under both locks; an error of change writes nothing.
+func (d *Devices) update(change func([]Device) ([]Device, error)) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	lk, err := flock.Wait(d.path + ".lock")
+	if err != nil {
+		return fmt.Errorf("MFA devices: %w", err)
+	}
+	defer lk.Close()
 	all, err := d.List()
 	if err != nil {
 		return err
 	}
-	return d.write(slices.DeleteFunc(all, func(o Device) bool { return o.User == user }))
+	if all, err = change(all); err != nil {
+		return err
+	}
+	return d.write(all)
 }
 
 // write replaces the file atomically, readable by its owner only.
@@ -131,26 +151,22 @@ func (d *Devices) VerifyMFA(ctx context.Context, user, header string) error {
 	if !ok {
 		return fmt.Errorf("x-amz-mfa %q is not \"SERIAL CODE\": %w", header, ErrMFA)
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	all, err := d.List()
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(all, func(o Device) bool { return o.Serial == serial && o.User == user })
-	if i < 0 {
-		return fmt.Errorf("MFA device %q not registered to %q: %w", serial, user, ErrMFA)
-	}
-	now := time.Now()
-	step, ok := MatchTOTP(all[i].Secret, strings.TrimSpace(code), now)
-	if !ok {
-		return fmt.Errorf("wrong code for MFA device %q: %w", serial, ErrMFA)
-	}
-	if slices.Contains(all[i].Used, step) {
-		return fmt.Errorf("code for MFA device %q already used: %w", serial, ErrMFA)
-	}
-	all[i].Used = useStep(all[i].Used, step, totpStepAt(now))
-	return d.write(all)
+	return d.update(func(all []Device) ([]Device, error) {
+		i := slices.IndexFunc(all, func(o Device) bool { return o.Serial == serial && o.User == user })
+		if i < 0 {
+			return nil, fmt.Errorf("MFA device %q not registered to %q: %w", serial, user, ErrMFA)
+		}
+		now := time.Now()
+		step, ok := MatchTOTP(all[i].Secret, strings.TrimSpace(code), now)
+		if !ok {
+			return nil, fmt.Errorf("wrong code for MFA device %q: %w", serial, ErrMFA)
+		}
+		if slices.Contains(all[i].Used, step) {
+			return nil, fmt.Errorf("code for MFA device %q already used: %w", serial, ErrMFA)
+		}
+		all[i].Used = useStep(all[i].Used, step, totpStepAt(now))
+		return all, nil
+	})
 }
 
 // useStep adds step to the used steps, dropping those no code accepted

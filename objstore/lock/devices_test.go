@@ -3,6 +3,9 @@ package lock
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -47,5 +50,56 @@ func TestUseStep(t *testing.T) {
 	want := []int64{9, 10}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("useStep = %v, want %v", got, want)
+	}
+}
+
+// TestDevicesChangedAtOnce adds devices through two Devices of one
+// directory (a server and `cairn admin mfa add`) while one of them
+// accepts a code: every device added is kept, and so is the record of
+// the code accepted, which is not accepted again.
+func TestDevicesChangedAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	dev, err := OpenDevices(dir).Add("root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := TOTP(dev.Secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, admin := OpenDevices(dir), OpenDevices(dir)
+	var wg sync.WaitGroup
+	users := make([]string, 16)
+	for i := range users {
+		users[i] = fmt.Sprintf("user%02d", i)
+		d := server
+		if i%2 == 1 {
+			d = admin
+		}
+		wg.Go(func() {
+			if _, err := d.Add(users[i]); err != nil {
+				t.Errorf("add %s: %v", users[i], err)
+			}
+		})
+	}
+	wg.Go(func() {
+		if err := server.VerifyMFA(context.Background(), "root", dev.Serial+" "+code); err != nil {
+			t.Errorf("first use of the code: %v", err)
+		}
+	})
+	wg.Wait()
+	all, err := admin.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range all {
+		got = append(got, d.User)
+	}
+	if want := append([]string{"root"}, users...); !slices.Equal(got, want) {
+		t.Errorf("devices after adding at once: %v, want %v", got, want)
+	}
+	if err := admin.VerifyMFA(context.Background(), "root", dev.Serial+" "+code); !errors.Is(err, ErrMFA) {
+		t.Errorf("second use of the code: %v, want ErrMFA", err)
 	}
 }
