@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cairnfs/cairn/objstore"
 	"github.com/cairnfs/cairn/objstore/fsmeta"
+	"github.com/cairnfs/cairn/sync/state"
 )
 
 // mkdir makes the local directory rel (and its parents) with perm.
@@ -360,6 +363,14 @@ func TestRunCarriesEmptyDirs(t *testing.T) {
 	eventually("mkdir", hasMarker("live"))
 	a.rm("live")
 	eventually("rmdir", func() bool { return !hasMarker("live")() })
+	// The watcher reports a removed file, not the directory it empties.
+	a.write("emptied/x", "x")
+	eventually("a new file", func() bool { _, ok := f.object("emptied/x"); return ok })
+	a.rm("emptied/x")
+	eventually("a directory emptied of its file", hasMarker("emptied"))
+	if _, ok := f.object("emptied/x"); ok {
+		t.Fatal("the removed file is still current")
+	}
 }
 
 func TestDirModeChangesCarried(t *testing.T) {
@@ -393,4 +404,45 @@ func TestDirModeChangesCarried(t *testing.T) {
 	if s, acts, _ := a.e.Pass(context.Background()); len(acts) != 0 {
 		t.Fatalf("quiet pass after: %s %v", s, acts)
 	}
+}
+
+func TestUnreadableDirIsNotRemoved(t *testing.T) {
+	f := newFixture(t)
+	a := f.side(TwoWay)
+	en := entry{rel: "locked/sub/", r: &remote{rel: "locked/sub/"}, s: &state.Record{}}
+	if !a.e.waits(en, []string{"locked"}) {
+		t.Fatal("a directory below an unreadable one is decided")
+	}
+	if !a.e.waits(entry{rel: "locked/", s: &state.Record{}}, []string{"locked"}) {
+		t.Fatal("an unreadable directory is decided")
+	}
+}
+
+// failingMarkers fails every write of a directory marker.
+type failingMarkers struct{ objstore.Store }
+
+func (s failingMarkers) PutObject(ctx context.Context, b, k string, r io.Reader, o objstore.PutOptions) (objstore.ObjectInfo, error) {
+	if strings.HasSuffix(k, "/") {
+		return objstore.ObjectInfo{}, errors.New("connection reset")
+	}
+	return s.Store.PutObject(ctx, b, k, r, o)
+}
+
+func TestMarkerRecordedOnlyOnceStored(t *testing.T) {
+	f := newFixture(t)
+	a := f.side(TwoWay)
+	a.mkdir("e", 0o755)
+	a.write("f", "f")
+	a.e.store = failingMarkers{f.store}
+	if s, _, err := a.e.Pass(context.Background()); err != nil || s.Failed != 1 {
+		t.Fatalf("pass with failing marker writes: %v %s", err, s)
+	}
+	if _, ok, _ := a.e.db.Get("e/"); ok {
+		t.Fatal("a directory was recorded although its marker was not stored")
+	}
+	a.e.store = f.store
+	if s := a.pass(); s.Uploaded != 1 {
+		t.Fatalf("next pass: %s", s)
+	}
+	f.wantMarkers("e")
 }
