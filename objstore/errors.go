@@ -91,6 +91,19 @@ func AsError(err error) *Error {
 	return ErrInternal
 }
 
+// Refused tells whether err is the store's answer refusing a request
+// (no such bucket, access denied...), which asking again will not
+// change. A timeout (408), a throttle (429), a server failure (5xx) and
+// an error that is not the store's answer (the network) may go away by
+// themselves.
+func Refused(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Status < 500 && e.Status != http.StatusRequestTimeout && e.Status != http.StatusTooManyRequests
+}
+
 // DeleteMarkerError reports that a read hit a delete marker: the current
 // version of the key is one (Err is ErrNoSuchKey) or the version asked for
 // is one (Err is ErrMethodNotAllowed). S3 answers it with

@@ -79,3 +79,24 @@ func TestDeleteMarkerError(t *testing.T) {
 		t.Error("a delete marker read by version is not MethodNotAllowed alone")
 	}
 }
+
+// TestRefused: a store's refusal ends a retry loop; a timeout, a
+// throttle, a server failure or a network error does not.
+func TestRefused(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{objstore.ErrNoSuchBucket, true},
+		{fmt.Errorf("check bucket: %w", objstore.ErrAccessDenied), true},
+		{&objstore.Error{Code: "RequestTimeout", Status: 408}, false},
+		{&objstore.Error{Code: "SlowDown", Status: 503}, false},
+		{&objstore.Error{Code: "TooManyRequests", Status: 429}, false},
+		{objstore.ErrInternal, false},
+		{errors.New("dial tcp 127.0.0.1:9: connection refused"), false},
+	} {
+		if got := objstore.Refused(c.err); got != c.want {
+			t.Errorf("Refused(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}

@@ -133,13 +133,13 @@ func (a *app) sync(ctx context.Context, args []string, f syncFlags) error {
 // untilReachable runs check until it passes, and again after a pause
 // (growing to a minute) while it fails because the store cannot be
 // reached: a continuous sync started before its server waits for it. A
-// refusal from the store (no such bucket, access denied) ends it at once.
+// refusal from the store (no such bucket, access denied: see
+// objstore.Refused) ends it at once.
 func (a *app) untilReachable(ctx context.Context, check func() error) error {
 	delay := time.Second
 	for {
 		err := check()
-		var se *objstore.Error
-		if err == nil || errors.As(err, &se) && se.Status < 500 {
+		if err == nil || objstore.Refused(err) {
 			return err
 		}
 		fmt.Fprintf(a.stderr, "cairn: sync: %v; trying again in %v\n", err, delay)

@@ -134,7 +134,7 @@ func (e *Engine) retry(ctx context.Context, a Action) error {
 func retryable(err error) bool {
 	var se *objstore.Error
 	if errors.As(err, &se) {
-		return se.Status >= 500 || se.Status == 408 || se.Status == 429
+		return !objstore.Refused(se)
 	}
 	if errors.Is(err, errChanged) || errors.Is(err, context.Canceled) {
 		return false
