@@ -46,13 +46,14 @@
 // up as markers and their removal deletes the marker.
 //
 // Safety: a pass that would delete more than Options.MaxDelete percent of
-// the synced files and directories, or that finds a side empty although files were synced
-// before, is refused unless Options.Force; a local directory that cannot
-// be read is never taken for deleted; a file modified within
-// Options.Settle, or modified while it was uploaded, waits for a later
-// pass; remote writes carry S3 conditions (If-None-Match / If-Match) so a
-// concurrent remote change turns into a conflict on the next pass, never
-// into a lost update. Records are written only after the remote side holds
+// the synced files and directories, or that finds a side empty although
+// files were synced before, is refused unless Options.Force; a local
+// directory that cannot be read is never taken for deleted; a file
+// modified within Options.Settle (or an empty directory made within it),
+// or modified while it was uploaded, waits for a later pass; remote
+// writes carry S3 conditions (If-None-Match / If-Match) so a concurrent
+// remote change turns into a conflict on the next pass, never into a lost
+// update. Records are written only after the remote side holds
 // what they describe, so a crash at any point is resolved by the next
 // pass. Downloads go to a temporary file beside the target that is renamed
 // into place. Large uploads are multipart and resume from their stored
