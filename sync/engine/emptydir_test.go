@@ -446,3 +446,13 @@ func TestMarkerRecordedOnlyOnceStored(t *testing.T) {
 	}
 	f.wantMarkers("e")
 }
+
+func TestNewEmptyDirWaits(t *testing.T) {
+	f := newFixture(t)
+	a := f.side(TwoWay, func(o *Options) { o.Now = time.Now; o.Settle = time.Hour })
+	a.mkdir("fresh", 0o755)
+	if s := a.pass(); s.Pending != 1 || s.Uploaded != 0 {
+		t.Fatalf("a directory made just now: %s", s)
+	}
+	f.wantMarkers()
+}
