@@ -22,7 +22,9 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// Record is the last-synced state of one path.
+// Record is the last-synced state of one path. The path of a directory
+// (kept by the sync when it has a marker object) ends in "/"; its record
+// has no Size or Hash, and ETag is that of the marker.
 type Record struct {
 	// Size, Mtime (Unix nanoseconds) and Mode (st_mode) of the local file
 	// as it was when synced: unchanged values mean an unchanged file
