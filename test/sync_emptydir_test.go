@@ -138,3 +138,33 @@ func mountLists(t *testing.T, w *syncWorld) {
 	w.summary(w.A, "1 downloaded")
 	wantDirs(t, "A", w.A, []string{"viaMount"}, nil)
 }
+
+// TestSyncEmptyDirsS3fs: s3fs lists an empty directory the sync carried,
+// with its mode, and a directory made through s3fs reaches the folder.
+func TestSyncEmptyDirsS3fs(t *testing.T) {
+	s3fs := needTool(t, "s3fs")
+	if _, err := os.Stat("/dev/fuse"); err != nil {
+		t.Skip("no /dev/fuse")
+	}
+	w := newSyncWorld(t, startSyncServe(t, ""), false)
+	w.seed(map[string]string{"keep.txt": "keep"})
+	if err := os.Mkdir(filepath.Join(w.A, "fromA"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	w.summary(w.A, "1 uploaded")
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	(&server{endpoint: w.b.endpoint}).mountS3fs(t, s3fs, w.bucket, mnt, "stat_cache_expire=1")
+	shared := filepath.Join(mnt, filepath.FromSlash(strings.TrimSuffix(w.prefix, "/")))
+	fi, err := os.Stat(filepath.Join(shared, "fromA"))
+	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o750 {
+		t.Fatalf("s3fs: fromA is %v (%v), want a directory with mode 0750", fi, err)
+	}
+	if err := os.Mkdir(filepath.Join(shared, "viaS3fs"), 0o711); err != nil {
+		t.Fatal(err)
+	}
+	w.summary(w.A, "1 downloaded")
+	fi, err = os.Stat(filepath.Join(w.A, "viaS3fs"))
+	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o711 {
+		t.Fatalf("A: viaS3fs is %v (%v), want a directory with mode 0711", fi, err)
+	}
+}
