@@ -110,7 +110,7 @@ func (n *node) forgetListing() {
 func (n *node) setListing(l *listing) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.listChanges++
+	n.logListChangeLocked(listChange{all: true})
 	n.setListingLocked(l)
 }
 

@@ -87,35 +87,73 @@ func (n *node) listingNow(ctx context.Context) *listing {
 	return l
 }
 
-// relist lists the directory and makes that its listing, unless the
-// mount changed the directory while it was listed: a file stored
-// meanwhile may be missing from the listing, and a file removed may still
-// be in it, where the directory's listing, applied the change, had it
-// right. The listing then answers the caller (a readdir, which adds the
-// files held here) and nothing after.
+// relist lists the directory and makes that its listing. The changes
+// the mount made in the directory while the store listed it (a file
+// stored after the store listed the directory would be missing, one
+// removed would still be there) are applied to it before it answers
+// anyone, from the directory's listLog. A change it cannot replay (the
+// directory's listing dropped, by a rename) leaves the new listing to
+// answer the caller (a readdir, which adds the files held here) and
+// nothing after.
 func (n *node) relist(ctx context.Context) (*listing, error) {
 	prefix := n.dirKey()
 	n.mu.Lock()
-	since := n.listChanges
+	n.relists++
+	from := len(n.listLog)
 	n.mu.Unlock()
 	l, err := n.fsys.list(ctx, prefix)
+	if err == nil {
+		l.prefix = prefix
+		l.names = make([]string, 0, len(l.entries))
+		for name := range l.entries {
+			l.names = append(l.names, name)
+		}
+		slices.Sort(l.names)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	changes := n.listLog[from:]
+	if n.relists--; n.relists == 0 {
+		n.listLog = nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	l.prefix = prefix
-	l.names = make([]string, 0, len(l.entries))
-	for name := range l.entries {
-		l.names = append(l.names, name)
-	}
-	slices.Sort(l.names)
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.listChanges != since {
-		l.at = time.Time{}
-		return l, nil
+	for _, c := range changes {
+		if c.all {
+			l.at = time.Time{}
+			return l, nil
+		}
+		c.apply(l)
 	}
 	n.setListingLocked(l)
 	return l, nil
+}
+
+// listChange is one change made here to a directory's listing: entry
+// name made (a directory, or a file whose attributes the store has to
+// give) or, with gone, removed; all: the listing was dropped.
+type listChange struct {
+	name      string
+	dir, gone bool
+	all       bool
+}
+
+// apply makes the change in l.
+func (c listChange) apply(l *listing) {
+	if c.gone {
+		l.del(c.name)
+	} else {
+		l.put(c.name, listEntry{dir: c.dir, local: !c.dir})
+	}
+}
+
+// logListChangeLocked keeps c for the listings of the directory under
+// way.
+func (n *node) logListChangeLocked(c listChange) {
+	if n.relists > 0 {
+		n.listLog = append(n.listLog, c)
+	}
 }
 
 // newEmptyListing gives a directory just made an empty listing.
@@ -127,16 +165,13 @@ func (n *node) newEmptyListing() {
 // name now exists (a directory, or a file whose attributes the store
 // has to give), or, with gone, no longer does.
 func (n *node) listed(name string, dir, gone bool) {
+	c := listChange{name: name, dir: dir, gone: gone}
 	n.mu.Lock()
-	n.listChanges++
+	n.logListChangeLocked(c)
 	l := n.list
 	n.mu.Unlock()
-	switch {
-	case l == nil:
-	case gone:
-		l.del(name)
-	default:
-		l.put(name, listEntry{dir: dir, local: !dir})
+	if l != nil {
+		c.apply(l)
 	}
 }
 

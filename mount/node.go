@@ -43,9 +43,11 @@ type node struct {
 	target   string     // symlink target, once read
 	list     *listing   // directories: the last listing
 	listMu   sync.Mutex // directories: one listing made again at a time
-	// listChanges counts the changes made here to the directory's
-	// listing: one made meanwhile keeps a new listing from replacing it.
-	listChanges uint64
+	// relists counts the listings of the directory under way; listLog
+	// holds the changes made here to its listing meanwhile, for each new
+	// listing to apply on top of what the store listed (see relist).
+	relists int
+	listLog []listChange
 
 	// Write-back (see writeback.go).
 	gen      uint64                 // bumped by every change of the staged content or attributes
