@@ -2,86 +2,16 @@ package daemon
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cairnfs/cairn/internal/sdnotify/sdnotifytest"
 )
-
-// notices is the socket systemd gives a Type=notify service in
-// NOTIFY_SOCKET, with what the service sent on it.
-type notices struct {
-	t     *testing.T
-	got   chan []string
-	pings atomic.Int64
-}
-
-// listenNotices listens on a datagram socket in a temp dir and points
-// NOTIFY_SOCKET at it for the rest of the test (which must not run in
-// parallel: the variable is the process's).
-func listenNotices(t *testing.T) *notices {
-	t.Helper()
-	sock := filepath.Join(t.TempDir(), "notify.sock")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	t.Setenv("NOTIFY_SOCKET", sock)
-	n := &notices{t: t, got: make(chan []string, 256)}
-	go func() {
-		buf := make([]byte, 64<<10)
-		for {
-			size, err := conn.Read(buf)
-			if err != nil {
-				close(n.got)
-				return
-			}
-			lines := strings.Split(strings.TrimSuffix(string(buf[:size]), "\n"), "\n")
-			if slices.Equal(lines, []string{"WATCHDOG=1"}) {
-				n.pings.Add(1)
-				continue
-			}
-			n.got <- lines
-		}
-	}()
-	return n
-}
-
-// expect returns the next notice other than a watchdog ping, which must
-// start with first.
-func (n *notices) expect(first string) []string {
-	n.t.Helper()
-	select {
-	case lines, ok := <-n.got:
-		if !ok {
-			n.t.Fatalf("notify socket closed while waiting for %s", first)
-		}
-		if lines[0] != first {
-			n.t.Fatalf("notice %q, want %s first", lines, first)
-		}
-		return lines
-	case <-time.After(time.Minute):
-		n.t.Fatalf("no %s within a minute", first)
-	}
-	return nil
-}
-
-// status returns the STATUS= value of a notice.
-func status(notice []string) string {
-	for _, l := range notice {
-		if s, ok := strings.CutPrefix(l, "STATUS="); ok {
-			return s
-		}
-	}
-	return ""
-}
 
 // isMountPoint tells whether dir is a mount point now.
 func isMountPoint(t *testing.T, dir string) bool {
@@ -106,7 +36,7 @@ func TestDaemonTellsSystemd(t *testing.T) {
 	if _, err := os.Stat("/dev/fuse"); err != nil || os.Geteuid() != 0 {
 		t.Skip("needs /dev/fuse and root")
 	}
-	n := listenNotices(t)
+	n := sdnotifytest.Listen(t)
 	t.Setenv("WATCHDOG_USEC", "200000")
 	dir := t.TempDir()
 	mnt := filepath.Join(dir, "mnt")
@@ -116,7 +46,7 @@ func TestDaemonTellsSystemd(t *testing.T) {
 		mnt, filepath.Join(dir, "cache"), filepath.Join(dir, "staging"), filepath.Join(dir, "no-such-folder"))
 	td := startDaemon(t, units, "bucket")
 
-	ready := n.expect("READY=1")
+	ready := n.Expect("READY=1")
 	if !isMountPoint(t, mnt) {
 		t.Errorf("READY=1 came before %s was mounted", mnt)
 	}
@@ -135,7 +65,7 @@ func TestDaemonTellsSystemd(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
-	if st := status(ready); !strings.HasPrefix(st, "1 mount, 1 server; failed: sync s (") {
+	if st := sdnotifytest.Status(ready); !strings.HasPrefix(st, "1 mount, 1 server; failed: sync s (") {
 		t.Errorf("status at start %q: want the mount and the server running, and sync s failed", st)
 	}
 
@@ -143,10 +73,10 @@ func TestDaemonTellsSystemd(t *testing.T) {
 	if err := td.d.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	if reloading := n.expect("RELOADING=1"); !strings.HasPrefix(reloading[len(reloading)-1], "MONOTONIC_USEC=") {
+	if reloading := n.Expect("RELOADING=1"); !strings.HasPrefix(reloading[len(reloading)-1], "MONOTONIC_USEC=") {
 		t.Errorf("RELOADING=1 without MONOTONIC_USEC: %q", reloading)
 	}
-	if st := status(n.expect("READY=1")); !strings.HasPrefix(st, "1 mount, 1 sync, 1 server; failed: sync s (") {
+	if st := sdnotifytest.Status(n.Expect("READY=1")); !strings.HasPrefix(st, "1 mount, 1 sync, 1 server; failed: sync s (") {
 		t.Errorf("status after reload %q: want sync s2 running too", st)
 	}
 
@@ -154,19 +84,19 @@ func TestDaemonTellsSystemd(t *testing.T) {
 	if err := td.d.Reload(); err == nil {
 		t.Fatal("reload of a bad config passed")
 	}
-	n.expect("RELOADING=1")
-	if st := status(n.expect("READY=1")); !strings.Contains(st, "reload refused: ") {
+	n.Expect("RELOADING=1")
+	if st := sdnotifytest.Status(n.Expect("READY=1")); !strings.Contains(st, "reload refused: ") {
 		t.Errorf("status after a refused reload %q: want the reason", st)
 	}
 
-	for deadline := time.Now().Add(time.Minute); n.pings.Load() < 2; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); n.Pings() < 2; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d watchdog pings within a minute of WATCHDOG_USEC=200000", n.pings.Load())
+			t.Fatalf("%d watchdog pings within a minute of WATCHDOG_USEC=200000", n.Pings())
 		}
 	}
 
 	td.stop()
-	n.expect("STOPPING=1")
+	n.Expect("STOPPING=1")
 	if isMountPoint(t, mnt) {
 		t.Errorf("%s still mounted after the daemon stopped", mnt)
 		syscall.Unmount(mnt, syscall.MNT_DETACH)
