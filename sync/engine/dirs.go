@@ -334,20 +334,57 @@ func (e *Engine) doRecordDir(en entry) error {
 }
 
 // widen replaces each changed path that is gone locally by its nearest
-// directory still there, other than the folder itself: what was removed
-// may have left that directory empty, which is decided with all it holds.
+// directory still there, other than the folder itself, when that
+// directory holds nothing the sync carries any more: what was removed
+// may have left it empty, which is decided with all it holds. Where the
+// directory still holds something it needs no marker, and the path is
+// widened only to the outermost directory removed with it (whose own
+// entry is then decided), so that deleting a file from a large directory
+// does not cost a pass over all of it.
 func (e *Engine) widen(paths []string) []string {
 	out := slices.Clone(paths)
-	for i := range out {
-		for dir := out[i]; e.gone(dir); dir = out[i] {
-			parent := path.Dir(dir)
+	for i, top := range out {
+		if !e.gone(top) {
+			continue
+		}
+		for {
+			parent := path.Dir(top)
 			if parent == "." || parent == "/" {
 				break
 			}
-			out[i] = parent
+			if !e.gone(parent) {
+				if !e.holdsAny(parent) {
+					top = parent
+				}
+				break
+			}
+			top = parent
 		}
+		out[i] = top
 	}
 	return out
+}
+
+// holdsAny tells whether the local directory rel holds something the
+// sync carries (a directory counts); one that cannot be read holds
+// nothing here, and the pass over it finds it unreadable.
+func (e *Engine) holdsAny(rel string) bool {
+	f, err := os.Open(join(e.root, rel))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for {
+		des, err := f.ReadDir(64)
+		for _, d := range des {
+			if !e.skipped(path.Join(rel, d.Name()), d.IsDir()) {
+				return true
+			}
+		}
+		if err != nil {
+			return false
+		}
+	}
 }
 
 // gone tells whether nothing is at the local path rel.

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -455,4 +457,52 @@ func TestNewEmptyDirWaits(t *testing.T) {
 		t.Fatalf("a directory made just now: %s", s)
 	}
 	f.wantMarkers()
+}
+
+// listedPrefixes records the prefix of every listing of the store.
+type listedPrefixes struct {
+	objstore.Store
+	mu       sync.Mutex
+	prefixes []string
+}
+
+func (l *listedPrefixes) ListObjects(ctx context.Context, bucket string, opts objstore.ListOptions) (objstore.ListResult, error) {
+	l.mu.Lock()
+	l.prefixes = append(l.prefixes, opts.Prefix)
+	l.mu.Unlock()
+	return l.Store.ListObjects(ctx, bucket, opts)
+}
+
+// TestPathPassOfDeleteInFullDir deletes one file of a directory that
+// holds others, as a watcher reports it: the pass deletes the object
+// without listing the whole directory, and writes no marker; a
+// directory removed with its files is decided too.
+func TestPathPassOfDeleteInFullDir(t *testing.T) {
+	f := newFixture(t)
+	listed := &listedPrefixes{Store: f.store}
+	f.store = listed
+	a := f.side(TwoWay, allDeletes)
+	for _, name := range []string{"big/a", "big/b", "big/c", "big/sub/x"} {
+		a.write(name, name)
+	}
+	a.pass()
+	a.rm("big/b")
+	a.rm("big/sub/x")
+	a.rm("big/sub")
+	listed.prefixes = nil
+	if _, _, err := a.e.Pass(context.Background(), "big/b", "big/sub/x", "big/sub"); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(listed.prefixes, "data/big") {
+		t.Errorf("a delete in a directory holding other files listed all of it: %q", listed.prefixes)
+	}
+	for _, gone := range []string{"big/b", "big/sub/x"} {
+		if _, ok := f.object(gone); ok {
+			t.Errorf("%s deleted locally is still in the bucket", gone)
+		}
+	}
+	f.wantMarkers()
+	if got, _ := f.object("big/a"); got != "big/a" {
+		t.Errorf("big/a in the bucket: %q", got)
+	}
 }

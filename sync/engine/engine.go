@@ -32,7 +32,8 @@ func New(store objstore.Store, p pair.Pair, db *state.DB, opts Options) *Engine 
 
 // Pass runs one pass over the given paths (slash-separated, relative to
 // the folder; a directory covers everything below it, a path gone locally
-// its nearest directory still there), or over the whole
+// the directories removed with it, and its nearest directory still there
+// when that is left holding nothing: see widen), or over the whole
 // folder when none is given. It returns what it did, or with
 // Options.DryRun what it would do. An action that fails is counted in the
 // Summary and does not stop the pass; an error means the pass as a whole
