@@ -70,4 +70,18 @@ func TestServeAndMountTellSystemd(t *testing.T) {
 	if mounted(mnt) {
 		t.Errorf("%s still mounted after cairn mount ended", mnt)
 	}
+
+	// In the background the mount runs apart from the process systemd
+	// would have started: it does not get the notify socket.
+	started := c.ok("mount", "--staging-dir", filepath.Join(dir, "staging"), "--cache-dir", filepath.Join(dir, "cache"), "s3://photos", mnt)
+	_, pid, ok := strings.Cut(started, "(pid ")
+	pid, _, _ = strings.Cut(pid, ",")
+	env, err := os.ReadFile("/proc/" + pid + "/environ")
+	if !ok || err != nil {
+		t.Fatalf("environment of the background mount (%q): %v", started, err)
+	}
+	if strings.Contains(string(env), "NOTIFY_SOCKET=") {
+		t.Error("the background mount got NOTIFY_SOCKET")
+	}
+	c.ok("unmount", mnt)
 }

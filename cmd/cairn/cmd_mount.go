@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -301,7 +302,7 @@ func (a *app) mountBackground(args []string) error {
 	}
 	defer log.Close()
 	proc, err := os.StartProcess(self, append([]string{self}, a.args...), &os.ProcAttr{
-		Env:   append(os.Environ(), readyFDEnv+"=3"),
+		Env:   append(backgroundEnv(), readyFDEnv+"=3"),
 		Files: []*os.File{nil, log, log, w},
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
@@ -320,6 +321,15 @@ func (a *app) mountBackground(args []string) error {
 		return errors.New(msg)
 	}
 	return fmt.Errorf("the mount exited (%v) before it was ready; see %s", st, log.Name())
+}
+
+// backgroundEnv is the environment of a background mount: this one
+// without systemd's notify socket, since the mount runs apart from the
+// process systemd started, which reports for it.
+func backgroundEnv() []string {
+	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "NOTIFY_SOCKET=") || strings.HasPrefix(kv, "WATCHDOG_")
+	})
 }
 
 // openMountLog opens the log file of a background mount, under the user
