@@ -45,7 +45,8 @@ func (w *workbench) stored(t *testing.T, key string) []byte {
 	return w.b.object(t, w.bucket, key)
 }
 
-// fsyncFile waits until the mount has stored the file at path.
+// fsyncFile fsyncs the file or directory at path: for a file, it returns
+// once the mount has stored it; for a directory, everything below it.
 func fsyncFile(t *testing.T, path string) {
 	t.Helper()
 	f, err := os.Open(path)
@@ -63,14 +64,7 @@ func fsyncFile(t *testing.T, path string) {
 // mount's root returns once every upload is done.
 func storeAll(t *testing.T, dir string) {
 	t.Helper()
-	d, err := os.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		t.Fatalf("fsync of the mount's root %s: %v", dir, err)
-	}
+	fsyncFile(t, dir)
 }
 
 // mountWorkloads are everyday tools at work in a mount, each a subtest
